@@ -1,0 +1,34 @@
+"""The library surface the CLI and web app call: one function per command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from xxgk.audit import audit_extraction
+from xxgk.extract import Extraction, extract
+from xxgk.ingest import read_bytes, read_path, read_string
+
+
+def parse_extraction(path: str | Path) -> Extraction:
+    """Read, extract and audit one file; the record's findings are filled in."""
+    ex = extract(read_path(path))
+    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
+    return ex
+
+
+def parse(path: str | Path) -> dict[str, Any]:
+    """The canonical record of one report file (spec/record.md), findings included."""
+    return parse_extraction(path).record
+
+
+def parse_bytes(data: bytes, name: str = "<bytes>") -> dict[str, Any]:
+    ex = extract(read_bytes(data, name))
+    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
+    return ex.record
+
+
+def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
+    ex = extract(read_string(text, name))
+    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
+    return ex.record

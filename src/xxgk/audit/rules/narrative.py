@@ -1,0 +1,1 @@
+"""Narrative ↔ table rules (N_*): filled in by the narrative work."""

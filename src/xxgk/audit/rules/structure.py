@@ -1,0 +1,321 @@
+"""Structure, template, units, plausibility and timeliness rules of spec/audit-rules.md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+from xxgk.audit.context import Context, fmt
+from xxgk.audit.registry import rule
+from xxgk.extract.numbers import parse_value
+from xxgk.extract.units import SECTION_ORDER, SECTIONS
+from xxgk.model import Finding, Location
+
+TABLE_NAMES = {
+    "proactive": "表二（主动公开政府信息情况）",
+    "requests": "表三（收到和处理政府信息公开申请情况）",
+    "appeals": "表四（行政复议、行政诉讼情况）",
+}
+SECTION_TITLES = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+_PROSE_EVIDENCE = {
+    "overview": ("总体情况", "概述"),
+    "problems": ("问题", "不足"),
+    "other": ("其他需要报告", "其他事项"),
+}
+
+
+def _prose_present(ctx: Context, key: str) -> bool:
+    """A prose section without a recognised heading still counts when a short line names it."""
+    if ctx.extraction is None:
+        return False
+    words = _PROSE_EVIDENCE.get(key, ())
+    return any(len(u.text) <= 30 and any(w in u.text for w in words) for u in ctx.extraction.units)
+
+
+@rule("S_SECTIONS")
+def sections_present(ctx: Context) -> Iterator[Finding]:
+    """The six sections, in order; a table section counts as present when its table is found."""
+    if ctx.record.get("template") == "legacy":
+        return
+    sections = ctx.record.get("sections") or {}
+    for key, _ in SECTIONS:
+        if key in sections:
+            continue
+        if key in TABLE_NAMES and ctx.has_table(key):
+            continue
+        if key not in TABLE_NAMES and _prose_present(ctx, key):
+            continue
+        severity = "error" if key in TABLE_NAMES else "warning"
+        yield Finding("S_SECTIONS", severity, f"缺少“{SECTION_TITLES[key]}”部分。", [], Location())
+    lines = [(ctx.extraction.section_lines.get(k) or 0) if ctx.extraction else 0 for k in sections]
+    order = [SECTION_ORDER[k] for k in sections]
+    if order != sorted(order) and all(lines):
+        yield Finding(
+            "S_SECTIONS",
+            "warning",
+            "各部分的顺序与模板不一致。",
+            [],
+            ctx.section_location(next(iter(sections))),
+        )
+
+
+@rule("S_TABLES")
+def tables_present(ctx: Context) -> Iterator[Finding]:
+    """表二、表三、表四 found and every canonical row mapped; a merged （六）其他处理 row is named."""
+    if ctx.template is None:
+        return
+    for table in ctx.template.tables:
+        if not ctx.has_table(table.key):
+            yield Finding("S_TABLES", "error", f"未找到{TABLE_NAMES[table.key]}。", [], Location())
+            continue
+        res = ctx.table_result(table.key)
+        if res is None:
+            continue
+        for key in res.missing_rows:
+            label = table.row(key).label
+            cells = [f"{table.key}.{key}.{c}" for c in table.row(key).columns]
+            msg = f"{TABLE_NAMES[table.key]}中未找到“{label}”行。"
+            yield Finding("S_TABLES", "error", msg, cells, ctx.table_location(table.key))
+        if res.unsplit:
+            msg = "表三把“（六）其他处理”印成一行（2019 年版格式），2021 年版应分为三行。"
+            yield Finding(
+                "S_TABLES",
+                "warning",
+                msg,
+                [k for k in res.values if ".other." in k],
+                ctx.table_location(table.key),
+            )
+
+
+@rule("S_TEMPLATE_YEAR")
+def template_year(ctx: Context) -> Iterator[Finding]:
+    """2021+ reports use the 2021 template; 2019–2020 reports the 2019 one."""
+    year, template = ctx.record.get("year"), ctx.record.get("template")
+    if not isinstance(year, int) or template not in ("2019", "2021"):
+        return
+    if year >= 2021 and template == "2019":
+        yield Finding(
+            "S_TEMPLATE_YEAR",
+            "error",
+            f"{year} 年度报告仍使用 2019 年版格式，应使用国办公开办函〔2021〕30号格式。",
+        )
+    elif year < 2021 and template == "2021":
+        yield Finding(
+            "S_TEMPLATE_YEAR", "warning", f"{year} 年度报告使用了 2021 年版格式，当年应使用 2019 年版格式。"
+        )
+
+
+def _skipped(ctx: Context) -> set[str]:
+    """Cells not to list as blank: ambiguous ones, and sub-rows of a merged （六）其他处理 row."""
+    out: set[str] = set()
+    for key in ("proactive", "requests", "appeals"):
+        res = ctx.table_result(key)
+        if res is None:
+            continue
+        out.update(res.ambiguous)
+        if res.unsplit and ctx.template:
+            row = next(r for r in ctx.template.table(key).rows if r.optional)
+            out.update(f"{key}.{sub}.{c}" for sub in row.replaces for c in row.columns)
+    return out
+
+
+@rule("S_BLANK_CELLS")
+def blank_cells(ctx: Context) -> Iterator[Finding]:
+    """Blank cells in found tables, listed in one finding (the template expects 0)."""
+    skip = _skipped(ctx)
+    blank = [
+        k for k, v in ctx.values.items() if v is None and k not in skip and ctx.has_table(k.split(".")[0])
+    ]
+    if blank:
+        msg = f"统计表中有 {len(blank)} 个单元格空白（模板要求无数据时填 0），如：{'、'.join(ctx.label(k) for k in blank[:3])}。"
+        yield Finding("S_BLANK_CELLS", "warning", msg, blank, ctx.location(blank[0]))
+
+
+@rule("S_AMBIGUOUS_CELLS")
+def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
+    """Cells whose digits ran together and admit several readings: null, with the candidates."""
+    keys: list[str] = []
+    candidates: list[dict[str, int | float | None]] = []
+    for table in ("proactive", "requests", "appeals"):
+        res = ctx.table_result(table)
+        if res and res.ambiguous:
+            keys.extend(res.ambiguous)
+            candidates.extend({k: _num(v) for k, v in c.items()} for c in res.candidates)
+    if keys:
+        msg = f"{len(keys)} 个单元格的数字连在一起，有 {len(candidates)} 种同样成立的拆分，无法确定：{'、'.join(ctx.label(k) for k in keys[:3])}。"
+        yield Finding(
+            "S_AMBIGUOUS_CELLS", "warning", msg, keys, ctx.location(keys[0]), {"candidates": candidates}
+        )
+
+
+def _num(v: Decimal | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
+
+
+@rule("S_EXTRA_ROWS")
+def extra_rows(ctx: Context) -> Iterator[Finding]:
+    """Rows or columns a report adds beyond the template (kept in `extras`)."""
+    for extra in ctx.record.get("extras") or []:
+        table = TABLE_NAMES.get(extra.get("table", ""), "统计表")
+        yield Finding(
+            "S_EXTRA_ROWS",
+            "info",
+            f"{table}中有模板以外的行“{extra.get('label', '')}”。",
+            [],
+            Location(**extra.get("location", {})),
+        )
+
+
+_SELF = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*年度报告")
+_PERIOD = re.compile(
+    r"(?:统计期限|统计时限|统计周期|统计时间|统计期间|数据统计|统计数据)[^。；]{0,30}?((?:19|20)\d{2})\s*年\s*1\s*月"
+)
+
+
+def _preamble(ctx: Context) -> list[tuple[str, int | None]]:
+    if ctx.extraction is None:
+        return []
+    out = []
+    for unit in ctx.extraction.units:
+        if unit.section:
+            break
+        out.append((unit.text, unit.prov.line))
+    return out
+
+
+@rule("S_YEAR_MENTIONS")
+def year_mentions(ctx: Context) -> Iterator[Finding]:
+    """Where the report names itself or its period, the year agrees with the report's year."""
+    year = ctx.record.get("year")
+    if not isinstance(year, int) or ctx.extraction is None:
+        return
+    period = [(u.text, u.prov.line) for u in ctx.extraction.units if u.kind == "text"]
+    seen: set[tuple[int, int | None]] = set()
+    for pattern, texts in ((_SELF, _preamble(ctx)), (_PERIOD, period)):
+        for text, line in texts:
+            for m in pattern.finditer(text):
+                said = int(m.group(1))
+                if said != year and (said, line) not in seen:
+                    seen.add((said, line))
+                    msg = f"报告称“{m.group(0).strip()}”，与报告年度 {year} 不一致。"
+                    yield Finding("S_YEAR_MENTIONS", "warning", msg, [], Location(line=line))
+
+
+_FEE = re.compile(r"处理费|收费|收取费用|费用")
+
+
+@rule("S_FEE_REPORTED")
+def fee_reported(ctx: Context) -> Iterator[Finding]:
+    """2021+ reports state in section 六 whether 信息处理费 was collected."""
+    if ctx.record.get("template") != "2021":
+        return
+    sections = ctx.record.get("sections") or {}
+    text = ctx.section_text("other") if "other" in sections else ""
+    if not _FEE.search(text):
+        where = ctx.section_location("other")
+        yield Finding(
+            "S_FEE_REPORTED", "warning", "“六、其他需要报告的事项”未说明信息处理费的收取情况。", [], where
+        )
+
+
+@rule("U_FEE_UNIT")
+def fee_unit(ctx: Context) -> Iterator[Finding]:
+    """行政事业性收费 is in 万元: a bare 元 in the cell, or more than 1,000,000 万元, is suspicious."""
+    key = "proactive.fees.amount_10k_yuan"
+    value = ctx.value(key)
+    if value is None or ctx.record.get("template") != "2021":
+        return
+    res = ctx.table_result("proactive")
+    raw = res.trace[key].raw if res and key in res.trace else None
+    unit = parse_value(raw)[2] if raw else None
+    if unit == "元":
+        yield Finding(
+            "U_FEE_UNIT",
+            "warning",
+            f"行政事业性收费单元格写的是“{raw}”，该栏单位应为万元。",
+            [key],
+            ctx.location(key),
+        )
+    elif value > 1_000_000:
+        yield Finding(
+            "U_FEE_UNIT",
+            "warning",
+            f"行政事业性收费 {fmt(value)} 万元过大，可能把“元”填进了“万元”栏。",
+            [key],
+            ctx.location(key),
+        )
+
+
+_ACTIVITY = ("received", "processed", "review_total", "litigation_total")
+
+
+@rule("P_EMPTY_TABLES")
+def empty_tables(ctx: Context) -> Iterator[Finding]:
+    """All tables empty or zero while the prose reports applications or cases."""
+    if not ctx.values or any(
+        v not in (None, 0) for k, v in ctx.values.items() if not k.startswith("proactive")
+    ):
+        return
+    stated = [f for f in ctx.figures if f.concept in _ACTIVITY and f.value > 0]
+    if stated:
+        f = stated[0]
+        msg = f"表三、表四全部为空或 0，但正文写有“{f.clause}”。"
+        yield Finding("P_EMPTY_TABLES", "warning", msg, [], Location(line=f.line))
+
+
+_PUBLISHED = re.compile(
+    r"(?:发布时间|发布日期|成文日期|公开日期|发文日期)\s*[:：]\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})"
+)
+
+
+def published_date(ctx: Context) -> date | None:
+    raw = ctx.record.get("published")
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw[:10])
+        except ValueError:
+            return None
+    for text, _ in _preamble(ctx)[:15]:
+        m = _PUBLISHED.search(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def agency_level(agency: str | None) -> str | None:
+    """'government' for a 人民政府's own report, 'department' for its 部门; None when unclear."""
+    if not agency:
+        return None
+    if agency.endswith(("人民政府", "政府")) and "办公" not in agency:
+        return "government"
+    if agency.endswith(("局", "委", "委员会", "厅", "办", "办公室", "中心", "分局", "院")):
+        return "department"
+    return None
+
+
+@rule("D_DEADLINE")
+def deadline(ctx: Context) -> Iterator[Finding]:
+    """Departments publish by 31 January, local governments by 31 March of the next year."""
+    year, published = ctx.record.get("year"), published_date(ctx)
+    if not isinstance(year, int) or published is None:
+        return
+    level = ctx.record.get("level") or agency_level(ctx.record.get("agency"))
+    due = date(year + 1, 1, 31) if level == "department" else date(year + 1, 3, 31)
+    if published > due:
+        who = "政府部门" if level == "department" else "地方人民政府"
+        msg = f"报告发布于 {published.isoformat()}，晚于{who}的法定期限 {due.isoformat()}（条例第四十九条）。"
+        yield Finding("D_DEADLINE", "warning", msg, [], Location())

@@ -1,0 +1,100 @@
+"""Document → canonical record (spec/record.md), keeping what `xxgk explain` needs to justify it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from xxgk.errors import NotAReportError
+from xxgk.extract.locate import Region, locate_tables
+from xxgk.extract.meta import detect_agency_year, detect_template
+from xxgk.extract.narrative import Figure, figures, hints
+from xxgk.extract.numbers import to_json_number
+from xxgk.extract.sections import extract_sections
+from xxgk.extract.tables import TableResult, extract_table
+from xxgk.extract.template import Template, load_template
+from xxgk.extract.units import Unit, document_to_units
+from xxgk.model import Document, set_cell
+
+SCHEMA_VERSION = 1
+REPORT_WORDS = ("政府信息公开", "年度报告")
+
+
+@dataclass(slots=True)
+class Extraction:
+    record: dict[str, Any]
+    document: Document
+    units: list[Unit]
+    template: Template | None
+    tables: dict[str, TableResult] = field(default_factory=dict)
+    regions: dict[str, Region] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    section_lines: dict[str, int | None] = field(default_factory=dict)
+
+
+def _is_report(norm_text: str, title_found: bool, n_sections: int, template: str | None) -> bool:
+    if template is None:
+        return False
+    has_tables = any(w in norm_text for w in ("本年新收政府信息公开申请", "申请人情况", "勾稽关系"))
+    return has_tables or (title_found and n_sections >= 3) or (template == "legacy" and title_found)
+
+
+def _json_value(template: Template, key: str, value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    col = template.column_of(key)
+    return float(value) if col.type == "amount" else to_json_number(value)
+
+
+def _table_record(template: Template, result: TableResult) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in result.values.items():
+        set_cell(out, key.split(".", 1)[1], _json_value(template, key, value))
+    return out
+
+
+def _prose_units(units: list[Unit], regions: dict[str, Region]) -> list[Unit]:
+    inside = {i for r in regions.values() for i in range(r.start + 1, r.end)}
+    return [u for i, u in enumerate(units) if i not in inside]
+
+
+def extract(doc: Document) -> Extraction:
+    """Read the record out of a document; raises NotAReportError when it is not an annual report."""
+    units = document_to_units(doc)
+    norm_text = "".join(u.norm for u in units)
+    agency, year = detect_agency_year(units)
+    template_name = detect_template(norm_text, year)
+    sections, section_lines = extract_sections(units)
+    title_found = agency is not None or all(w in norm_text[:400] for w in REPORT_WORDS)
+    if not _is_report(norm_text, title_found, len(sections), template_name):
+        raise NotAReportError(doc.source.path, "未找到年度报告的标题、章节或统计表")
+    record: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "agency": agency,
+        "year": year,
+        "template": template_name,
+    }
+    template = load_template(template_name) if template_name in ("2021", "2019") else None
+    result = Extraction(record, doc, units, template, section_lines=section_lines)
+    regions = locate_tables(units, template) if template else {}
+    result.regions = regions
+    result.figures = figures(_prose_units(units, regions))
+    if template is not None:
+        guide = hints(result.figures)
+        for table in template.tables:
+            if table.key in regions:
+                region = regions[table.key]
+                res = extract_table(units[region.start : region.end], table, template, guide)
+                result.tables[table.key] = res
+                record[table.key] = _table_record(template, res)
+    record["sections"] = sections
+    record["findings"] = []
+    record["source"] = {"path": doc.source.path, "sha256": doc.source.sha256, "format": doc.source.format}
+    record["extras"] = []
+    if doc.meta.get("published"):
+        record["published"] = doc.meta["published"]
+    return result
+
+
+__all__ = ["Extraction", "extract"]

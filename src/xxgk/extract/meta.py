@@ -1,0 +1,85 @@
+"""agency, year and template: from the title block, the 统计期限 and the table vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from xxgk.extract.labels import normalize
+from xxgk.extract.template import TEMPLATE_NAMES, load_template
+from xxgk.extract.units import Unit
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+_TITLE_TAIL = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告.*$")
+_PREFIX = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+LEGACY_MARKERS = tuple(normalize(m) for m in ("指标名称", "计量单位", "历年累计", "本年度", "概述"))
+
+
+def _clean(line: str) -> str:
+    line = _PREFIX.sub("", line.strip().lstrip("#").strip().replace("**", ""))
+    return re.sub(r"\s+", "", line)
+
+
+def _title_window(units: list[Unit]) -> tuple[str, str]:
+    """(title text, the line before it) — the title may be wrapped over two or three short lines."""
+    head = [u for u in units[:40] if u.kind == "text"]
+    for j, unit in enumerate(head):
+        if "报告" not in unit.text or len(unit.text) > 80:
+            continue
+        for width in (1, 2, 3):
+            i = j - width + 1
+            lines = [_clean(u.text) for u in head[max(i, 0) : j + 1]]
+            if i < 0 or any(len(t) > 80 for t in lines):
+                break
+            joined = "".join(lines)
+            if ("信息公开" in joined or "政务公开" in joined) and _YEAR.search(joined):
+                prev = _clean(head[i - 1].text) if i > 0 and len(head[i - 1].text) <= 40 else ""
+                return joined, prev
+    return "", ""
+
+
+def detect_agency_year(units: list[Unit]) -> tuple[str | None, int | None]:
+    title, prev = _title_window(units)
+    year = None
+    agency = None
+    if title:
+        m = _YEAR.search(title)
+        if m:
+            year = int(m.group(1))
+            rest = (title[: m.start()] + " " + title[m.end() :]).strip()
+            agency = _TITLE_TAIL.sub("", rest).strip() or None
+            if agency:
+                agency = agency.replace(" ", "")
+        if not agency and prev and not _YEAR.search(prev):
+            agency = re.sub(r"文件$", "", prev) or None
+    if year is None:
+        year = _year_from_period(units)
+    return agency, year
+
+
+def _year_from_period(units: list[Unit]) -> int | None:
+    text = "\n".join(u.text for u in units[:60])
+    m = _PERIOD.search(text)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else None
+
+
+def detect_template(norm_text: str, year: int | None) -> str | None:
+    """The template the document uses; None when nothing suggests an annual report at all."""
+    counts = {name: sum(1 for m in load_template(name).markers if m in norm_text) for name in TEMPLATE_NAMES}
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] >= 2:
+        return best
+    tables = any(
+        m in norm_text for m in ("收到和处理政府信息公开申请", "本年新收政府信息公开申请", "申请人情况")
+    )
+    if tables and year is not None:
+        return "2021" if year >= 2021 else "2019" if year >= 2019 else "legacy"
+    if tables:
+        return "2021"
+    if sum(1 for m in LEGACY_MARKERS if m in norm_text) >= 2 or (year is not None and year <= 2018):
+        return "legacy"
+    return None

@@ -1,0 +1,127 @@
+"""Candidate readings of one row: which printed value goes to which template column.
+
+A reading never alters a printed number: it only decides where blank cells were (blank alignment) or
+where run-together digits divide (digit splits). Choosing between readings is the solver's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from xxgk.extract.rows import Slot
+
+MAX_READINGS = 20000
+
+
+@dataclass(slots=True)
+class Reading:
+    values: tuple[Decimal | None, ...]
+    cost: int  # layout implausibility (blank alignment only): interior cells dropped
+    sources: tuple[int | None, ...]  # slot index each column was read from
+    how: str  # "direct", "blank-align", "digit-split", "placement", "extra-dropped"
+    parts: tuple[str, ...] = ()  # the digit strings of each column, for digit splits
+
+
+def row_readings(slots: list[Slot], arity: int, explicit: bool) -> list[Reading]:
+    numeric = [i for i, s in enumerate(slots) if s.value is not None]
+    if len(numeric) == arity:
+        vals = tuple(slots[i].value for i in numeric)
+        return [Reading(vals, 0, tuple(numeric), "direct")]
+    if len(numeric) > arity:
+        return _drop_extras(slots, numeric, arity)
+    if explicit and len(slots) >= arity:
+        return _blank_align(slots, arity)
+    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
+    if numeric and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity:
+        splits = _digit_splits(slots, numeric, arity)
+        if splits:
+            return splits
+    return _placements(slots, numeric, arity)
+
+
+def _blank_align(slots: list[Slot], arity: int) -> list[Reading]:
+    """Keep `arity` slots in order, dropping only blank ones; prefer drops at the row's edges."""
+    n = len(slots)
+    blanks = [i for i, s in enumerate(slots) if s.value is None]
+    best: dict[tuple[Decimal | None, ...], Reading] = {}
+    for dropped in combinations(blanks, n - arity):
+        drop = set(dropped)
+        kept = [i for i in range(n) if i not in drop]
+        interior = sum(1 for i in drop if kept[0] < i < kept[-1])
+        values = tuple(slots[i].value for i in kept)
+        if values not in best or interior < best[values].cost:
+            best[values] = Reading(values, interior, tuple(kept), "blank-align")
+        if len(best) > MAX_READINGS:
+            break
+    return list(best.values())
+
+
+def _placements(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+    """Fewer values than columns and no cell structure: every order-keeping placement is possible."""
+    out = []
+    for cols in combinations(range(arity), len(numeric)):
+        values: list[Decimal | None] = [None] * arity
+        sources: list[int | None] = [None] * arity
+        for c, i in zip(cols, numeric, strict=True):
+            values[c], sources[c] = slots[i].value, i
+        out.append(Reading(tuple(values), 0, tuple(sources), "placement"))
+    return out
+
+
+def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+    out = []
+    for kept in combinations(numeric, arity):
+        out.append(
+            Reading(tuple(slots[i].value for i in kept), len(numeric) - arity, tuple(kept), "extra-dropped")
+        )
+        if len(out) > MAX_READINGS:
+            break
+    return out
+
+
+def _splits_of(token: str, parts: int) -> list[tuple[str, ...]]:
+    """All ways to cut a digit string into `parts` numbers without leading zeros."""
+    if parts == 1:
+        return [(token,)] if token == "0" or not token.startswith("0") else []
+    out: list[tuple[str, ...]] = []
+    for cut in range(1, len(token) - parts + 2):
+        head = token[:cut]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        out.extend((head, *rest) for rest in _splits_of(token[cut:], parts - 1))
+    return out
+
+
+def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+    tokens = [slots[i] for i in numeric]
+    out: list[Reading] = []
+
+    def walk(t: int, remaining: int, acc: list[tuple[str, int]]) -> None:
+        if len(out) > MAX_READINGS:
+            return
+        if t == len(tokens):
+            if remaining == 0:
+                vals = tuple(Decimal(p) if s is None else s for p, _, s in _materialise(acc, tokens))
+                out.append(
+                    Reading(
+                        vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc)
+                    )
+                )
+            return
+        tok = tokens[t]
+        later = len(tokens) - t - 1
+        max_parts = len(tok.raw) if tok.splittable else 1
+        for k in range(1, min(max_parts, remaining - later) + 1):
+            pieces = _splits_of(tok.raw, k) if tok.splittable else [(tok.raw,)]
+            for piece in pieces:
+                walk(t + 1, remaining - k, acc + [(p, t) for p in piece])
+
+    walk(0, arity, [])
+    return out
+
+
+def _materialise(acc: list[tuple[str, int]], tokens: list[Slot]) -> list[tuple[str, int, Decimal | None]]:
+    """Digit parts become Decimals; an unsplittable token keeps its parsed value (unit, decimals)."""
+    return [(p, t, None if tokens[t].splittable else tokens[t].value) for p, t in acc]

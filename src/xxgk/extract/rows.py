@@ -1,0 +1,134 @@
+"""Units inside a table region → logical rows: label text followed by value slots.
+
+One mechanism serves every layout: a grid row is a sequence of cells, a paragraph is a sequence of
+tokens; both become pieces (label text, value, blank cell) and a label after values starts a new row.
+That is what recovers rows from web text where a whole table is one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xxgk.extract.labels import normalize
+from xxgk.extract.numbers import ZERO_WORDS, parse_value
+from xxgk.extract.units import Unit
+from xxgk.model import Provenance
+
+_TOKEN = re.compile(r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)")
+_MARKER_AFTER = re.compile(r"^[.、．][^\d]")
+_NOT_A_VALUE_AFTER = ("年", "月", "日", "条", "号", "页", "%", "％", "周", "岁", "时", "届", "次会")
+_VALUE_UNIT_AFTER = re.compile(r"^(件|项|个)")
+
+
+@dataclass(slots=True)
+class Slot:
+    raw: str
+    value: Decimal | None  # None: a blank cell
+    unit: str | None
+    prov: Provenance
+
+    @property
+    def splittable(self) -> bool:
+        return self.value is not None and self.unit is None and self.raw.isdigit()
+
+
+@dataclass(slots=True)
+class LogicalRow:
+    label: str = ""  # normalised, all label pieces joined
+    last_label: str = ""  # normalised, the last label piece (the most specific one)
+    slots: list[Slot] = field(default_factory=list)
+    prov: Provenance = field(default_factory=Provenance)
+    explicit: bool = False  # from a grid: blank slots are real cells
+
+    @property
+    def values(self) -> list[Slot]:
+        return [s for s in self.slots if s.value is not None]
+
+
+def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance]]:
+    """Tokenise a paragraph: ('text'|'value', raw, prov). List markers glued to digits go to the label."""
+    raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
+    out: list[tuple[str, str, Provenance]] = []
+    for i, (kind, tok, pos) in enumerate(raw):
+        nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
+        prov = Provenance(line=base.line, page=base.page, x=(base.x or 0) + pos)
+        if kind == "ws":
+            continue
+        if kind == "num":
+            if tok.isdigit() and _MARKER_AFTER.match(text[pos + len(tok) : pos + len(tok) + 2] + " "):
+                if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'
+                    out.append(("value", tok[:-1], prov))
+                out.append(("text", tok[-1], prov))
+                continue
+            if nxt.startswith(_NOT_A_VALUE_AFTER):
+                out.append(("text", tok, prov))
+                continue
+        if kind == "text" and tok.strip() in ZERO_WORDS and _standalone(text, pos, len(tok)):
+            out.append(("value", tok, prov))
+            continue
+        out.append(("text" if kind == "text" else "value", tok, prov))
+    return out
+
+
+def _standalone(text: str, pos: int, n: int) -> bool:
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + n] if pos + n < len(text) else " "
+    return before.isspace() and after.isspace()
+
+
+def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
+    assert unit.row is not None
+    out: list[tuple[str, str, Provenance]] = []
+    for cell in unit.row.cells:
+        text = cell.text.strip()
+        ok, _, _ = parse_value(text)
+        if not text:
+            out.append(("blank", "", cell.prov))
+        elif ok:
+            out.append(("value", text, cell.prov))
+        else:
+            out.extend(_text_pieces(text, cell.prov))
+    return out
+
+
+def _add_value(row: LogicalRow, raw: str, prov: Provenance) -> None:
+    ok, value, unit = parse_value(raw)
+    if ok and value is not None:
+        row.slots.append(Slot(raw, value, unit, prov))
+
+
+def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) -> list[LogicalRow]:
+    rows: list[LogicalRow] = []
+    cur: LogicalRow | None = None
+    labels: list[str] = []
+    for kind, raw, prov in pieces:
+        if kind == "text":
+            if cur is None or cur.values:
+                cur = LogicalRow(prov=prov, explicit=explicit)
+                rows.append(cur)
+                labels = []
+            cur.slots.clear()  # blanks between label cells are merged label cells, not values
+            labels.append(raw)
+            cur.label = normalize("".join(labels))
+            cur.last_label = normalize(raw) if normalize(raw).strip("()（）.、") else cur.last_label
+        elif kind == "blank":
+            if cur is not None:
+                cur.slots.append(Slot("", None, None, prov))
+        else:
+            if cur is None:
+                cur = LogicalRow(prov=prov, explicit=explicit)
+                rows.append(cur)
+            _add_value(cur, raw, prov)
+    return rows
+
+
+def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
+    rows: list[LogicalRow] = []
+    for unit in units:
+        if unit.kind == "row":
+            rows.extend(pieces_to_rows(_cell_pieces(unit), explicit=True))
+        else:
+            rows.extend(pieces_to_rows(_text_pieces(unit.text, unit.prov), explicit=False))
+    return rows

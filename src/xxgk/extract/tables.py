@@ -1,0 +1,145 @@
+"""Extract one statistics table: region → logical rows → template rows → readings → solved values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xxgk.extract.match import data_rows, is_header, match_rows
+from xxgk.extract.readings import Reading, row_readings
+from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
+from xxgk.extract.solve import RowChoice, Solution, solve
+from xxgk.extract.template import TableSpec, Template
+from xxgk.extract.units import Unit
+from xxgk.model import Provenance
+
+
+@dataclass(slots=True)
+class CellTrace:
+    """Why a cell holds its value (what `xxgk explain` prints)."""
+
+    key: str
+    raw: str | None = None
+    prov: Provenance | None = None
+    row_label: str = ""
+    readings: list[dict[str, object]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class TableResult:
+    key: str
+    values: dict[str, Decimal | None]
+    trace: dict[str, CellTrace]
+    missing_rows: list[str]
+    unsplit: bool = False
+    ambiguous: dict[str, list[Decimal | None]] = field(default_factory=dict)
+    candidates: list[dict[str, Decimal | None]] = field(default_factory=list)
+    prov: Provenance | None = None
+    unmatched: list[LogicalRow] = field(default_factory=list)
+
+
+def _cell_keys(table: TableSpec, row_index: int) -> tuple[str, ...]:
+    row = table.rows[row_index]
+    return tuple(".".join(p for p in (table.key, row.key, col) if p) for col in row.columns)
+
+
+def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRow | None:
+    """表四: the values after the header, across physical rows, until a full set is read."""
+    slots: list[Slot] = []
+    first: LogicalRow | None = None
+    for row in rows:
+        if is_header(row, table) or not row.values:
+            if first is not None:
+                break
+            continue
+        first = first or row
+        slots.extend(row.slots)
+        if sum(1 for s in slots if s.value is not None) >= arity:
+            break
+    if first is None:
+        return None
+    return LogicalRow(first.label, first.last_label, slots, first.prov, first.explicit)
+
+
+def _choices(table: TableSpec, mapped: dict[int, LogicalRow]) -> list[RowChoice]:
+    out = []
+    for si, row in sorted(mapped.items()):
+        arity = len(table.rows[si].columns)
+        out.append(RowChoice(_cell_keys(table, si), row_readings(row.slots, arity, row.explicit)))
+    return out
+
+
+def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:
+    return {
+        "values": [None if v is None else str(v) for v in reading.values],
+        "how": reading.how,
+        "kept": kept,
+        "why": why,
+    }
+
+
+def _trace(
+    table: TableSpec, mapped: dict[int, LogicalRow], choices: list[RowChoice], sol: Solution
+) -> dict[str, CellTrace]:
+    traces: dict[str, CellTrace] = {}
+    for ri, (_, row) in enumerate(sorted(mapped.items())):
+        choice = choices[ri]
+        j = sol.chosen.get(ri, 0)
+        reading = choice.readings[j] if choice.readings else None
+        for c, key in enumerate(choice.keys):
+            t = CellTrace(key, row_label=row.label, prov=row.prov)
+            if reading is not None and reading.sources[c] is not None:
+                slot = row.slots[reading.sources[c]]  # type: ignore[index]
+                t.raw, t.prov = (reading.parts[c] if reading.parts else slot.raw), slot.prov
+            why = "唯一读法" if len(choice.readings) == 1 else "勾稽关系、叙述数字与版式综合判断后保留"
+            t.readings = [
+                _describe(r, k == j, why if k == j else "未保留") for k, r in enumerate(choice.readings[:50])
+            ]
+            traces[key] = t
+    return traces
+
+
+def extract_table(
+    units: list[Unit], table: TableSpec, template: Template, hints: dict[str, set[Decimal]]
+) -> TableResult:
+    rows = data_rows(units_to_rows(units), table)
+    if table.flow:
+        arity = len(table.rows[0].columns)
+        flow = _flow_row(units_to_rows(units), table, arity)
+        mapped = {0: flow} if flow is not None else {}
+    else:
+        mapped = {si: rows[o] for si, o in match_rows(rows, table).items()}
+    choices = _choices(table, mapped)
+    idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
+    sol = solve(choices, idents, hints)
+    values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)
+    values.update(sol.values)
+    # 表四 printed with its header but no value row is blank, not missing
+    missing = (
+        []
+        if table.flow
+        else [
+            table.rows[si].key
+            for si in range(len(table.rows))
+            if si not in mapped and not table.rows[si].optional
+        ]
+    )
+    result = TableResult(table.key, values, _trace(table, mapped, choices, sol), missing)
+    result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
+    result.prov = units[0].prov if units else None
+    _apply_unsplit(result, table, mapped)
+    return result
+
+
+def _apply_unsplit(result: TableResult, table: TableSpec, mapped: dict[int, LogicalRow]) -> None:
+    """A 2021 report printing （六）其他处理 as one row: sub-rows are 0 when it is all zeros, else null."""
+    for si, spec in enumerate(table.rows):
+        if not spec.optional or si not in mapped:
+            continue
+        result.unsplit = True
+        keys = [k for k in result.values if k.startswith(f"{table.key}.{spec.key}.")]
+        all_zero = all(result.values.get(k) == 0 for k in keys)
+        for sub in spec.replaces:
+            for col in spec.columns:
+                result.values[f"{table.key}.{sub}.{col}"] = Decimal(0) if all_zero else None
+            result.missing_rows = [m for m in result.missing_rows if m != sub]

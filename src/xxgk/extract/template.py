@@ -1,0 +1,196 @@
+"""The national templates, loaded from data files (templates/*.toml) into frozen specs.
+
+Adding a label variant or a template is a data change; this module only validates and expands.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from xxgk.extract.labels import normalize
+
+TEMPLATE_NAMES = ("2021", "2019")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSpec:
+    key: str
+    label: str
+    type: str = "count"  # "count" (int) or "amount" (exact decimal)
+    unit: str | None = None
+    signed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    key: str  # relative to the table, e.g. "withheld.state_secret" ("" for a table that is one row)
+    label: str
+    cores: tuple[str, ...]  # normalised label cores, longest first
+    columns: tuple[str, ...]
+    exact: bool = False  # the label (without markers) must equal a core, not merely contain it
+    optional: bool = False
+    replaces: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    key: str
+    title: str
+    start: tuple[str, ...]
+    header: tuple[str, ...]
+    rows: tuple[RowSpec, ...]
+    flow: bool = False  # values flow through physical rows in print order (表四)
+
+    def row(self, key: str) -> RowSpec:
+        return next(r for r in self.rows if r.key == key)
+
+    def cell_keys(self, include_optional: bool = False) -> list[str]:
+        return [
+            ".".join(p for p in (self.key, row.key, col) if p)
+            for row in self.rows
+            if include_optional or not row.optional
+            for col in row.columns
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One equation instance: Σ lhs = Σ rhs, e.g. T3_BALANCE for column 自然人."""
+
+    rule: str
+    text: str
+    binding: str  # the member of `each` this instance is for (a column, row or group key)
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.lhs + self.rhs
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    name: str
+    notice: str
+    first_year: int
+    last_year: int
+    markers: tuple[str, ...]
+    columns: dict[str, ColumnSpec]
+    tables: tuple[TableSpec, ...]
+    identities: tuple[Identity, ...]
+    sets: dict[str, tuple[str, ...]]
+
+    def table(self, key: str) -> TableSpec:
+        return next(t for t in self.tables if t.key == key)
+
+    def cell_keys(self) -> list[str]:
+        return [k for t in self.tables for k in t.cell_keys()]
+
+    def column_of(self, cell_key: str) -> ColumnSpec:
+        table = cell_key.split(".", 1)[0]
+        spec = self.table(table)
+        for row in spec.rows:
+            prefix = ".".join(p for p in (table, row.key) if p) + "."
+            if cell_key.startswith(prefix) and cell_key[len(prefix) :] in row.columns:
+                return self.columns[cell_key[len(prefix) :]]
+        raise KeyError(cell_key)
+
+    def label_of(self, cell_key: str) -> str:
+        """Human label of a cell, e.g. '（七）总计 · 自然人'."""
+        table, _, rest = cell_key.partition(".")
+        spec = self.table(table)
+        for row in spec.rows:
+            prefix = f"{row.key}." if row.key else ""
+            col = rest[len(prefix) :] if rest.startswith(prefix) else None
+            if col in row.columns:
+                column = self.columns[col].label
+                return f"{row.label} · {column}" if row.key else column
+        return cell_key
+
+
+def _row(data: dict[str, Any], default_columns: tuple[str, ...]) -> RowSpec:
+    cores = sorted({normalize(c) for c in data.get("cores", [])}, key=len, reverse=True)
+    return RowSpec(
+        key=data["key"],
+        label=data["label"],
+        cores=tuple(cores),
+        columns=tuple(data.get("columns", default_columns)),
+        exact=bool(data.get("exact", False)),
+        optional=bool(data.get("optional", False)),
+        replaces=tuple(data.get("replaces", ())),
+    )
+
+
+def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ...] = ()) -> TableSpec:
+    return TableSpec(
+        key=data["key"],
+        title=data["title"],
+        start=tuple(normalize(s) for s in data.get("start", [])),
+        header=tuple(normalize(s) for s in data.get("header", [])),
+        rows=tuple(_row(r, cols) for r in rows),
+        flow=bool(data.get("flow", False)),
+    )
+
+
+_TERM = re.compile(r"^(?P<pattern>\S+) for (?P<var>\w+) in (?P<set>\w+)$")
+
+
+def _expand_term(term: str, env: dict[str, str], sets: dict[str, tuple[str, ...]]) -> list[str]:
+    m = _TERM.match(term)
+    if not m:
+        return [term.format(**env)]
+    return [m["pattern"].format(**env, **{m["var"]: v}) for v in sets[m["set"]]]
+
+
+def _identities(items: list[dict[str, Any]], sets: dict[str, tuple[str, ...]]) -> tuple[Identity, ...]:
+    out: list[Identity] = []
+    for item in items:
+        var, _, set_name = item["each"].partition(" in ")
+        for member in sets[set_name.strip()]:
+            env = {var.strip(): member}
+            lhs = [k for t in item["lhs"] for k in _expand_term(t, env, sets)]
+            rhs = [k for t in item["rhs"] for k in _expand_term(t, env, sets)]
+            out.append(Identity(item["rule"], item["text"], member, tuple(lhs), tuple(rhs)))
+    return tuple(out)
+
+
+def _read(name: str) -> dict[str, Any]:
+    text = resources.files("xxgk.extract.templates").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def load_template(name: str) -> Template:
+    """The template called `name` ("2021" or "2019"), validated and with identities expanded."""
+    if name not in TEMPLATE_NAMES:
+        raise KeyError(f"unknown template {name!r}")
+    common, own = _read("common.toml"), _read(f"t{name}.toml")
+    sets = {k: tuple(v) for k, v in {**common["sets"], **own["sets"]}.items()}
+    req = common["requests"]
+    request_rows = req["rows"] + own.get("requests_other", []) + req["tail"]
+    sets["REQUEST_ROWS"] = tuple(r["key"] for r in request_rows if not r.get("optional"))
+    columns = {
+        k: ColumnSpec(k, v["label"], v.get("type", "count"), v.get("unit"), bool(v.get("signed", False)))
+        for k, v in {**common["columns"], **own["columns"]}.items()
+    }
+    tables = (
+        _table(own["proactive"], own["proactive"]["rows"]),
+        _table(req, request_rows, sets[req["columns"]]),
+        _table(common["appeals"], common["appeals"]["rows"]),
+    )
+    return Template(
+        name=own["name"],
+        notice=own["notice"],
+        first_year=int(own["first_year"]),
+        last_year=int(own.get("last_year", 9999)),
+        markers=tuple(normalize(m) for m in own["markers"]),
+        columns=columns,
+        tables=tables,
+        identities=_identities(common["identities"], sets),
+        sets=sets,
+    )

@@ -1,0 +1,109 @@
+"""Document → a flat sequence of units (paragraph pieces and grid rows) with section headings marked.
+
+Web "text versions" put a whole report on one line; such paragraphs are cut at section headings so
+that every table and section can be located in the same way as in a well-formed document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from xxgk.extract.labels import normalize
+from xxgk.model import Document, Paragraph, Provenance, Row
+
+# (key, cores): a heading is a list marker followed (within a few characters) by one of the cores.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview", ("总体情况", "概述", "基本情况")),
+    ("proactive", ("主动公开政府信息情况", "主动公开政府信息", "主动公开情况")),
+    ("requests", ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请", "依申请公开政府信息情况")),
+    (
+        "appeals",
+        (
+            "政府信息公开行政复议、行政诉讼情况",
+            "行政复议、行政诉讼",
+            "行政复议和行政诉讼",
+            "行政法复议",
+            "被申请行政复议",
+        ),
+    ),
+    (
+        "problems",
+        (
+            "存在的主要问题及改进情况",
+            "存在的主要问题和改进情况",
+            "存在的主要问题",
+            "主要问题和改进措施",
+            "主要问题及改进",
+        ),
+    ),
+    ("other", ("其他需要报告的事项", "其他需要报告事项")),
+)
+SECTION_ORDER = {key: i for i, (key, _) in enumerate(SECTIONS)}
+_CN = "一二三四五六七八九十"
+
+
+@dataclass(slots=True)
+class Unit:
+    kind: str  # "text" or "row"
+    text: str
+    norm: str
+    prov: Provenance
+    row: Row | None = None
+    section: str | None = None  # set when the unit starts with a section heading
+    heading: str = ""  # the heading text itself
+
+
+@cache
+def _heading_re() -> re.Pattern[str]:
+    cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
+    alt = "|".join(re.escape(c) for c in cores)
+    return re.compile(
+        rf"(?:^|(?<=[\s。；）)\]】]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
+        rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
+    )
+
+
+def _section_of(title: str) -> str | None:
+    n = normalize(title)
+    for key, cores in SECTIONS:
+        if any(normalize(c) in n for c in cores):
+            return key
+    return None
+
+
+def _split_paragraph(p: Paragraph) -> list[Unit]:
+    text = p.text
+    cuts = [m.start("marker") for m in _heading_re().finditer(text)]
+    if not cuts or cuts[0] != 0:
+        cuts = [0, *cuts]
+    units: list[Unit] = []
+    for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True):
+        piece = text[a:b].strip()
+        if not piece:
+            continue
+        unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=a))
+        m = _heading_re().match(piece)
+        if m and (len(piece) <= 40 or b - a < len(text)):
+            unit.section = _section_of(m["title"])
+            unit.heading = (m["marker"] + m["title"]).strip()
+        units.append(unit)
+    return units
+
+
+def document_to_units(doc: Document) -> list[Unit]:
+    units: list[Unit] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            units.extend(_split_paragraph(block))
+            continue
+        for row in block.rows:
+            text = "\t".join(c.text for c in row.cells)
+            unit = Unit("row", text, normalize(text), row.prov, row=row)
+            if len([c for c in row.cells if c.text]) == 1:  # a heading that sits inside a table cell
+                m = _heading_re().match(text.strip())
+                if m and len(text.strip()) <= 40:
+                    unit.section, unit.heading = _section_of(m["title"]), (m["marker"] + m["title"]).strip()
+            units.append(unit)
+    return units

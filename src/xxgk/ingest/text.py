@@ -1,0 +1,106 @@
+"""Text-family reader (.txt, .md, text handed over as a string): lines → paragraphs and table grids.
+
+Recognised grids: tab-separated rows (PDF/Word exports), one-cell-per-line blocks separated by blank
+lines (DOCX→text), and markdown pipe tables. Everything else is a paragraph; the extractor tokenises
+paragraphs itself (run-together web text, pdftotext -layout columns).
+"""
+
+from __future__ import annotations
+
+import re
+
+from xxgk.ingest.clean import clean_text, is_page_footer
+from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
+
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
+_CELL_PER_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def _kind(line: str) -> str:
+    if "\t" in line:
+        return "tab"  # a lone tab is an empty cell, not a blank line
+    stripped = line.strip()
+    if not stripped:
+        return "blank"
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        return "pipe"
+    return "text"
+
+
+def _pipe_cells(line: str, lineno: int) -> list[Cell]:
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return [
+        Cell(part.strip(), Provenance(line=lineno, col=i + 1, x=i)) for i, part in enumerate(body.split("|"))
+    ]
+
+
+def _tab_cells(line: str, lineno: int) -> list[Cell]:
+    return [
+        Cell(part.strip(), Provenance(line=lineno, col=i + 1, x=i)) for i, part in enumerate(line.split("\t"))
+    ]
+
+
+def _block_end(lines: list[str], start: int, kind: str) -> int:
+    """Index after the last line of the grid starting at `start` (blank lines inside are allowed)."""
+    end = i = start
+    while i < len(lines):
+        k = _kind(lines[i])
+        if k == kind:
+            end = i + 1
+        elif k != "blank":
+            break
+        i += 1
+    return end
+
+
+def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> Table:
+    rows: list[Row] = []
+    nonblank = [i for i in range(start, end) if _kind(lines[i]) != "blank"]
+    per_line = kind == "tab" and sum(bool(_CELL_PER_LINE.match(lines[i])) for i in nonblank) >= 0.8 * len(
+        nonblank
+    )
+    if per_line:
+        group: list[Cell] = []
+        for i in range(start, end + 1):
+            if i < end and _kind(lines[i]) != "blank":
+                group.append(Cell(lines[i].strip(), Provenance(line=i + 1, col=len(group) + 1, x=len(group))))
+            elif group:
+                rows.append(
+                    Row(group, Provenance(line=group[0].prov.line, table=table_no, row=len(rows) + 1))
+                )
+                group = []
+    else:
+        for i in nonblank:
+            if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]):
+                continue
+            if is_page_footer(lines[i].replace("\t", " ")):
+                continue
+            cells = _pipe_cells(lines[i], i + 1) if kind == "pipe" else _tab_cells(lines[i], i + 1)
+            rows.append(Row(cells, Provenance(line=i + 1, table=table_no, row=len(rows) + 1)))
+    for row in rows:
+        row.cells = [
+            Cell(c.text, Provenance(c.prov.line, None, table_no, row.prov.row, c.prov.col, c.prov.x))
+            for c in row.cells
+        ]
+    return Table(rows, Provenance(line=start + 1, table=table_no))
+
+
+def text_to_document(text: str, source: Source) -> Document:
+    """Build the document model from decoded text; line numbers are 1-based in the original text."""
+    lines = clean_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks: list[Paragraph | Table] = []
+    i, table_no = 0, 0
+    while i < len(lines):
+        kind = _kind(lines[i])
+        if kind in ("pipe", "tab"):
+            end = _block_end(lines, i, kind)
+            table_no += 1
+            blocks.append(_grid(lines, i, end, kind, table_no))
+            i = end
+            continue
+        if kind == "text" and not is_page_footer(lines[i]):
+            blocks.append(Paragraph(lines[i].strip(), Provenance(line=i + 1)))
+        i += 1
+    return Document(blocks=blocks, source=source)

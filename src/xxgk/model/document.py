@@ -1,0 +1,81 @@
+"""The document model every reader produces: paragraphs and table grids, each with provenance.
+
+Readers (text, markdown, HTML, DOCX, PDF) differ in what they can see; they all hand the extractor the
+same shapes, so extraction never depends on the file format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a piece of text sits in the source (1-based; None where it does not apply)."""
+
+    line: int | None = None
+    page: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    x: float | None = None  # horizontal position (character column or PDF points), for alignment
+    confidence: float = 1.0  # < 1 for OCR'd text
+
+    def as_location(self) -> dict[str, int | None]:
+        return {"line": self.line, "page": self.page, "table": self.table, "row": self.row, "col": self.col}
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    prov: Provenance
+
+
+@dataclass(slots=True)
+class Row:
+    """One row of a table grid. Merged cells appear as empty cells, never as copies."""
+
+    cells: list[Cell]
+    prov: Provenance
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[Row]
+    prov: Provenance
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    prov: Provenance
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Source:
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass(slots=True)
+class Document:
+    blocks: list[Block]
+    source: Source
+    meta: dict[str, str] = field(default_factory=dict)  # e.g. {"published": "2023-02-20"}
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    def plain_text(self) -> str:
+        """All text in reading order, table cells joined by tabs (for narrative and year checks)."""
+        parts: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                parts.extend("\t".join(c.text for c in row.cells) for row in block.rows)
+        return "\n".join(parts)

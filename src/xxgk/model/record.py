@@ -1,0 +1,41 @@
+"""Helpers for the canonical record (see spec/record.md): a plain JSON-ready dict with dotted cell keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+TABLE_KEYS = ("proactive", "requests", "appeals")
+
+
+def get_cell(record: dict[str, Any], key: str) -> Any:
+    """Value at a dotted key such as ``requests.total.total``; KeyError if the path does not exist."""
+    node: Any = record
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(key)
+        node = node[part]
+    return node
+
+
+def set_cell(record: dict[str, Any], key: str, value: Any) -> None:
+    node = record
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def cell_items(record: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Every (dotted key, value) of the three statistics tables, in record order."""
+
+    def walk(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from walk(v, f"{prefix}.{k}")
+        else:
+            yield prefix, node
+
+    for table in TABLE_KEYS:
+        if isinstance(record.get(table), dict):
+            yield from walk(record[table], table)

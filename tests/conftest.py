@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+REAL = SHARED / "real"
+
+if not SHARED.exists():  # pragma: no cover - CI always has shared/ beside the checkout
+    pytest.exit(f"shared/ not found beside the checkout at {SHARED}", returncode=3)
+
+
+def gold_pairs(folder: Path, suffixes: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """(document, gold record) pairs for the documents whose format can be read."""
+    docs = {p.stem: p for p in folder.iterdir() if p.is_file() and p.suffix in suffixes}
+    return [(docs[g.stem], g) for g in sorted((folder / "gold").glob("*.json")) if g.stem in docs]
+
+
+def load_gold(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+TEXT_FAMILY = (".txt", ".md")
+GOLD_CASES = gold_pairs(SEEDS, TEXT_FAMILY) + gold_pairs(REAL, TEXT_FAMILY)

@@ -1,0 +1,55 @@
+"""Every cell of every readable seed and real report equals its hand-read gold record."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import GOLD_CASES, load_gold
+from xxgk.api import parse
+from xxgk.model import cell_items
+
+
+def _same(gold: object, got: object) -> bool:
+    if gold is None or got is None:
+        return gold is None and got is None
+    return isinstance(got, int | float) and math.isclose(float(gold), float(got), abs_tol=1e-6)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("doc", "gold_path"), GOLD_CASES, ids=[d.name for d, _ in GOLD_CASES])
+def test_cells_match_gold(doc, gold_path):
+    gold = load_gold(gold_path)
+    record = parse(doc)
+    got = dict(cell_items(record))
+    abstain = set(gold.get("_abstain_ok", []))
+    wrong = {
+        k: (g, got.get(k, "<missing>"))
+        for k, g in cell_items(gold)
+        if not _same(g, got.get(k)) and not (k in abstain and got.get(k) is None)
+    }
+    assert wrong == {}
+    for meta in ("agency", "year", "template"):
+        assert record[meta] == gold[meta]
+
+
+@pytest.mark.parametrize(("doc", "gold_path"), GOLD_CASES, ids=[d.name for d, _ in GOLD_CASES])
+def test_expected_findings(doc, gold_path):
+    expect = load_gold(gold_path).get("_expect_findings") or {}
+    findings = parse(doc)["findings"]
+    rules = {f["rule"] for f in findings}
+    alarming = {f["rule"] for f in findings if f["severity"] in ("error", "warning")}
+    assert set(expect.get("must", [])) <= rules
+    assert not (set(expect.get("must_not", [])) & alarming)
+
+
+@pytest.mark.parametrize(("doc", "gold_path"), GOLD_CASES, ids=[d.name for d, _ in GOLD_CASES])
+def test_record_shape(doc, gold_path):
+    record = parse(doc)
+    assert record["schema_version"] == 1
+    assert set(record["source"]) >= {"path", "sha256", "format"}
+    assert record["source"]["format"] in ("txt", "md")
+    for f in record["findings"]:
+        assert set(f) >= {"rule", "severity", "message", "cells", "location"}
+        assert f["severity"] in ("error", "warning", "info")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in f["message"])
