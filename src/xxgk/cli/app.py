@@ -91,5 +91,31 @@ def explain(
         print_explain(info)
 
 
+@app.command()
+def render(
+    record_file: Annotated[Path, typer.Argument(help="标准记录 JSON 文件（xxgk parse 的输出）")],
+    to: Annotated[str, typer.Option("--to", help="docx、html、md 或 pdf")] = "docx",
+    out: Annotated[Path, typer.Option("-o", "--out", help="输出文件")] = Path("report.docx"),
+) -> None:
+    """按国家年报格式把标准记录生成为报告文档。"""
+    from xxgk.render import FORMATS
+    from xxgk.render import render as render_record
+
+    if to not in FORMATS:
+        sys.stderr.write(f"不支持的格式“{to}”，可选：{'、'.join(FORMATS)}。\n")
+        raise typer.Exit(2)
+    try:
+        record = json.loads(record_file.read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            raise ValueError("not an object")
+    except (OSError, UnicodeDecodeError, ValueError):
+        sys.stderr.write(f"无法读取记录文件 {record_file}：不是有效的 JSON 记录。\n")
+        raise typer.Exit(2) from None
+    try:
+        render_record(record, to, out)
+    except XxgkError as exc:
+        _fail(exc)
+
+
 def main() -> None:
     app()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from rapidfuzz import fuzz
@@ -11,6 +12,7 @@ from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
 FUZZY_MIN = 85
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])")
 
 
 def label_score(row: LogicalRow, spec: RowSpec) -> int:
@@ -34,19 +36,116 @@ def is_header(row: LogicalRow, table: TableSpec) -> bool:
     return not row.values and any(h in row.label for h in table.header)
 
 
+def names_row(row: LogicalRow, table: TableSpec) -> bool:
+    return any(label_score(row, spec) > 0 for spec in table.rows)
+
+
+def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow:
+    label = "".join(p.label for p in [*before, body, *after])
+    last = "".join(p.label for p in before[:-1]) + before[-1].last_label + body.label if before else body.last_label
+    last += "".join(p.label for p in after)
+    return LogicalRow(label, last, body.slots, body.prov, body.explicit)
+
+
+def _naming_score(row: LogicalRow, table: TableSpec) -> int:
+    return max((label_score(row, spec) for spec in table.rows), default=0)
+
+
+def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
+    """A label wrapped over several lines comes back as label-only lines beside the row's numbers
+    ('5.要求行政机' + '关确认或重新出具已获取信息'; or head lines above a value line). A row whose
+    label names no template row takes up to three label-only lines before and/or after it (those
+    after must not start a new numbered row) when the joined label names one; the join with the
+    fewest lines wins, then the best-naming one, then lines after before lines before."""
+    out = list(rows)
+    i = 0
+    while i < len(out):
+        row = out[i]
+        head = _weak(row) and _starts_numbered(row) and not names_row(row, table)  # a blank row's label
+        if not (head or _joinable(row, table)):
+            i += 1
+            continue
+        before = [] if head or _starts_numbered(row) else _run(out, i, -1, table)
+        after = _run(out, i, 1, table)
+        best: tuple[tuple[int, int, int], int, int, LogicalRow] | None = None
+        for nb in range(len(before) + 1):
+            for na in range(len(after) + 1):
+                if nb + na == 0:
+                    continue
+                joined = _joined(before[len(before) - nb :], row, after[:na])
+                score = _naming_score(joined, table)
+                rank = (nb + na, -score, nb)
+                if score > 0 and (best is None or rank < best[0]):
+                    best = (rank, nb, na, joined)
+        if best is not None:
+            _, nb, na, joined = best
+            out[i - nb : i + na + 1] = [joined]
+            i -= nb
+        i += 1
+    return out
+
+
+def _joinable(row: LogicalRow, table: TableSpec) -> bool:
+    """A row that could own a wrapped label: it holds cells, names no template row, and is either
+    labelled itself or holds several numbers (a lone number on a line is not a row by itself)."""
+    has_cells = bool(row.values) or (row.explicit and bool(row.slots))
+    own = bool(row.label) or len(row.values) >= 2
+    return has_cells and own and not is_header(row, table) and not names_row(row, table)
+
+
+def _run(rows: list[LogicalRow], i: int, step: int, table: TableSpec, limit: int = 3) -> list[LogicalRow]:
+    """Up to `limit` consecutive label-only lines before (step -1) or after (step 1) row i, in order."""
+    out: list[LogicalRow] = []
+    j = i + step
+    while 0 <= j < len(rows) and len(out) < limit and _fragment(rows[j], table):
+        if rows[j].explicit != rows[i].explicit and not rows[i].label:
+            break  # a label line beside an unlabelled grid row: printed apart, not one wrapped label
+        numbered = _starts_numbered(rows[j])
+        if step > 0 and numbered:  # the next row's own label
+            break
+        out.append(rows[j])
+        if numbered:  # going up, a numbered line is where this row's label began
+            break
+        j += step
+    return out if step > 0 else out[::-1]
+
+
+def _fragment(row: LogicalRow, table: TableSpec) -> bool:
+    return bool(row.label) and not row.values and not is_header(row, table)
+
+
+def _starts_numbered(row: LogicalRow) -> bool:
+    """The row's label, or its last label cell ('其他处理' + '2.申请人…'), starts with a list marker."""
+    return bool(_NUMBERED.match(row.label) or _NUMBERED.match(row.last_label))
+
+
 def data_rows(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
-    """Rows that can carry values: with numbers, or grid rows with blank cells; no header rows."""
-    return [r for r in rows if (r.values or (r.explicit and r.slots and r.label)) and not is_header(r, table)]
+    """Rows that can carry values: with numbers, grid rows with blank cells, and label-only lines
+    that name a template row (a row printed blank in a text layout); no header rows."""
+    return [
+        r
+        for r in join_wrapped(rows, table)
+        if (r.values or (r.label and ((r.explicit and r.slots) or names_row(r, table)))) and not is_header(r, table)
+    ]
+
+
+def _weak(row: LogicalRow) -> bool:
+    """A label-only text line: a row printed blank, or a wrapped label's stray line."""
+    return not row.values and not row.explicit
 
 
 def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
-    """spec-row index → observed-row index."""
+    """spec-row index → observed-row index. A row with values wins a label over a blank one; label-only
+    text lines only take the template rows nothing else took (see _fill_gaps, _fill_blank_rows)."""
     pairs = []
     for o, row in enumerate(rows):
+        if _weak(row):
+            continue
         scores = [label_score(row, spec) for spec in table.rows]
         if not any(scores) and row.values:
             scores = [_fuzzy_score(row, spec) for spec in table.rows]
-        pairs.extend((s, o, si) for si, s in enumerate(scores) if s > 0)
+        bonus = 1000 if row.values else 0
+        pairs.extend((s + (bonus if s > 1 else 0), o, si) for si, s in enumerate(scores) if s > 0)
     pairs.sort(key=lambda p: (-p[0], p[1]))
     spec_to_obs: dict[int, int] = {}
     used: set[int] = set()
@@ -55,12 +154,27 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
             spec_to_obs[si] = o
             used.add(o)
     _fill_gaps(rows, table, spec_to_obs, used)
+    _fill_blank_rows(rows, table, spec_to_obs, used)
     return spec_to_obs
+
+
+def _claims(rows: list[LogicalRow], table: TableSpec, obs: range, free: list[int], used: set[int]) -> dict[int, int]:
+    """Label-only lines in `obs` that name one of the `free` template rows: spec → observed."""
+    out: dict[int, int] = {}
+    for o in obs:
+        if o in used or not _weak(rows[o]):
+            continue
+        scores = [(label_score(rows[o], table.rows[s]), s) for s in free if s not in out]
+        best = max(scores, default=(0, -1))
+        if best[0] > 0:
+            out[best[1]] = o
+    return out
 
 
 def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]) -> None:
     """Rows printed without labels take the free template rows between their labelled neighbours,
-    in order — only where their number equals the number of free rows, so no row is guessed."""
+    in order — only where their number equals the number of free rows, so no row is guessed. A free
+    row that a label-only line names (printed blank) is not waiting for values."""
     anchors = sorted(spec_to_obs.items())
     bounds = [(-1, -1), *anchors, (len(table.rows), len(rows))]
     for (s0, o0), (s1, o1) in pairwise(bounds):
@@ -68,9 +182,30 @@ def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, 
             continue
         free = [s for s in range(s0 + 1, s1) if not table.rows[s].optional and s not in spec_to_obs]
         loose = [o for o in range(o0 + 1, o1) if o not in used and rows[o].values]
+        if free and len(loose) != len(free):
+            claims = _claims(rows, table, range(o0 + 1, o1), free, used)
+            rest = [s for s in free if s not in claims]
+            if len(rest) == len(loose):
+                merged = sorted([*zip(rest, loose, strict=True), *claims.items()])
+                if all(a[1] < b[1] for a, b in pairwise(merged)):
+                    free, loose = [s for s, _ in merged], [o for _, o in merged]
         if free and len(loose) != len(free):  # stray numbers: keep the rows as wide as the template's
             loose = [o for o in loose if len(rows[o].values) == len(table.rows[free[0]].columns)]
         if free and len(free) == len(loose):
             for s, o in zip(free, loose, strict=True):
                 spec_to_obs[s] = o
                 used.add(o)
+
+
+def _fill_blank_rows(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]) -> None:
+    """Template rows still unmapped take a label-only line naming them, if it sits in order
+    between the rows mapped around them: the row was printed with every cell blank."""
+    for s in range(len(table.rows)):
+        if s in spec_to_obs or table.rows[s].optional:
+            continue
+        lo = max((o for k, o in spec_to_obs.items() if k < s), default=-1)
+        hi = min((o for k, o in spec_to_obs.items() if k > s), default=len(rows))
+        claims = _claims(rows, table, range(lo + 1, hi), [s], used)
+        if s in claims:
+            spec_to_obs[s] = claims[s]
+            used.add(claims[s])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
+from math import comb
 
 from xxgk.extract.rows import Slot
 
@@ -24,7 +25,10 @@ class Reading:
     parts: tuple[str, ...] = ()  # the digit strings of each column, for digit splits
 
 
-def row_readings(slots: list[Slot], arity: int, explicit: bool) -> list[Reading]:
+def row_readings(
+    slots: list[Slot], arity: int, explicit: bool, guide: list[float] | None = None
+) -> list[Reading]:
+    """`guide`: x-centres of the row's columns (layout text), to place numbers of a row with blanks."""
     numeric = [i for i, s in enumerate(slots) if s.value is not None]
     if len(numeric) == arity:
         vals = tuple(slots[i].value for i in numeric)
@@ -33,12 +37,22 @@ def row_readings(slots: list[Slot], arity: int, explicit: bool) -> list[Reading]
         return _drop_extras(slots, numeric, arity)
     if explicit and len(slots) >= arity:
         return _blank_align(slots, arity)
+    aligned = _aligned(slots, numeric, arity, guide) if guide else None
+    if aligned is not None:
+        return [aligned]
     digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
     if numeric and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity:
+        if comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS:
+            return [unreadable(arity)]  # too many digits run together to enumerate: abstain
         splits = _digit_splits(slots, numeric, arity)
         if splits:
             return splits
     return _placements(slots, numeric, arity)
+
+
+def unreadable(arity: int) -> Reading:
+    """The row's digits cannot be divided with any confidence: every cell null (never a guess)."""
+    return Reading((None,) * arity, 0, (None,) * arity, "unreadable")
 
 
 def _blank_align(slots: list[Slot], arity: int) -> list[Reading]:
@@ -56,6 +70,25 @@ def _blank_align(slots: list[Slot], arity: int) -> list[Reading]:
         if len(best) > MAX_READINGS:
             break
     return list(best.values())
+
+
+def _aligned(slots: list[Slot], numeric: list[int], arity: int, guide: list[float]) -> Reading | None:
+    """Each number in the column whose centre is nearest, when every number is clearly under a
+    different column (within half the narrowest gap); else None (no position evidence)."""
+    gaps = [b - a for a, b in zip(guide, guide[1:], strict=False)]
+    tolerance = min(gaps) / 2 if gaps else float("inf")
+    values: list[Decimal | None] = [None] * arity
+    sources: list[int | None] = [None] * arity
+    for i in numeric:
+        x = slots[i].prov.x
+        if x is None:
+            return None
+        centre = x + len(slots[i].raw) / 2
+        c = min(range(arity), key=lambda k: abs(guide[k] - centre))
+        if abs(guide[c] - centre) >= tolerance or sources[c] is not None:
+            return None
+        values[c], sources[c] = slots[i].value, i
+    return Reading(tuple(values), 0, tuple(sources), "aligned")
 
 
 def _placements(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:

@@ -51,6 +51,8 @@ def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance
     """Tokenise a paragraph: ('text'|'value', raw, prov). List markers glued to digits go to the label."""
     raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
     out: list[tuple[str, str, Provenance]] = []
+    if _margin_char(raw):  # one character of a group label printed down the first column
+        raw = raw[2:]
     for i, (kind, tok, pos) in enumerate(raw):
         nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
         prov = Provenance(line=base.line, page=base.page, x=(base.x or 0) + pos)
@@ -70,6 +72,19 @@ def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance
             continue
         out.append(("text" if kind == "text" else "value", tok, prov))
     return out
+
+
+def _margin_char(raw: list[tuple[str, str, int]]) -> bool:
+    """'三      （一）予以公开 …': a lone character set apart at the start of a line is a group label
+    printed vertically (pdftotext -layout); it belongs to no row's label."""
+    return (
+        len(raw) >= 3
+        and raw[0][0] == "text"
+        and len(raw[0][1]) == 1
+        and raw[0][1] not in ZERO_WORDS
+        and raw[1][0] == "ws"
+        and len(raw[1][1]) >= 2
+    )
 
 
 def _standalone(text: str, pos: int, n: int) -> bool:
@@ -124,11 +139,26 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
     return rows
 
 
+def _grid_rows(unit: Unit) -> list[LogicalRow]:
+    """A grid row; one without any label text keeps its leading empty cells: they are blank values
+    (表四's single row printed with its first cells empty), not merged label cells."""
+    pieces = _cell_pieces(unit)
+    if any(kind == "text" for kind, _, _ in pieces) or all(kind == "blank" for kind, _, _ in pieces):
+        return pieces_to_rows(pieces, explicit=True)
+    row = LogicalRow(prov=unit.prov, explicit=True)
+    for kind, raw, prov in pieces:
+        if kind == "blank":
+            row.slots.append(Slot("", None, None, prov))
+        else:
+            _add_value(row, raw, prov)
+    return [row]
+
+
 def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
     rows: list[LogicalRow] = []
     for unit in units:
         if unit.kind == "row":
-            rows.extend(pieces_to_rows(_cell_pieces(unit), explicit=True))
+            rows.extend(_grid_rows(unit))
         else:
             rows.extend(pieces_to_rows(_text_pieces(unit.text, unit.prov), explicit=False))
     return rows

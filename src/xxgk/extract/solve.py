@@ -3,20 +3,27 @@
 Order of evidence: identities that can be checked (hard), identities with blanks taken as 0 (soft),
 figures stated in the narrative, then the layout prior (reading cost). Readings still tied after all
 of that make the cells on which they differ ambiguous: null, with the candidates listed.
+
+Readings of one row that differ only in where a blank sits (same numbers, blanks read as 0, same
+cost, same narrative hints) weigh the same for every identity; the search treats each such class
+as one reading and the cells on which its members differ are reported as ambiguous afterwards.
+Without that, a blank-heavy table makes the search enumerate every equivalent placement.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import product
 from math import prod
 
 from xxgk.extract.readings import Reading
+from xxgk.extract.search import Score, Search, evaluate
 from xxgk.extract.template import Identity
 
 MAX_NODES = 200_000
 MAX_TIES = 64
-Score = tuple[int, int, int, int]
+__all__ = ["RowChoice", "Score", "Solution", "solve"]
 
 
 @dataclass(slots=True)
@@ -34,82 +41,6 @@ class Solution:
     score: Score = (0, 0, 0, 0)
 
 
-def _evaluate(ident: Identity, values: dict[str, Decimal | None]) -> tuple[int, int]:
-    """(hard, soft) violation of one identity under `values`; cells missing from `values` count as blank."""
-    lhs = [values.get(k) for k in ident.lhs]
-    rhs = [values.get(k) for k in ident.rhs]
-    if all(v is None for v in lhs + rhs):
-        return 0, 0
-    total = sum((v or Decimal(0)) for v in lhs) - sum((v or Decimal(0)) for v in rhs)
-    if any(v is None for v in lhs + rhs):
-        return 0, int(total != 0)
-    return int(total != 0), 0
-
-
-class _Search:
-    def __init__(self, rows: list[RowChoice], identities: list[Identity], hints: dict[str, set[Decimal]]):
-        self.rows = rows
-        self.hints = hints
-        self.owner = {k: i for i, r in enumerate(rows) for k in r.keys}
-        rel = [ident for ident in identities if any(k in self.owner for k in ident.cells)]
-        self.identities = rel
-        self.rows_of = [frozenset(self.owner[k] for k in ident.cells if k in self.owner) for ident in rel]
-        self.order = sorted(range(len(rows)), key=lambda i: len(rows[i].readings))
-        self.best: Score | None = None
-        self.ties: list[dict[int, int]] = []
-        self.nodes = 0
-
-    def values_of(self, assign: dict[int, int]) -> dict[str, Decimal | None]:
-        out: dict[str, Decimal | None] = {}
-        for i, j in assign.items():
-            out.update(zip(self.rows[i].keys, self.rows[i].readings[j].values, strict=True))
-        return out
-
-    def score(self, assign: dict[int, int]) -> Score:
-        values = self.values_of(assign)
-        hard = soft = 0
-        for ident in self.identities:
-            h, s = _evaluate(ident, values)
-            hard, soft = hard + h, soft + s
-        hint = sum(1 for k, vs in self.hints.items() if values.get(k) in vs)
-        cost = sum(self.rows[i].readings[j].cost for i, j in assign.items())
-        return hard, soft, -hint, cost
-
-    def partial_hard(self, assign: dict[int, int]) -> int:
-        values = self.values_of(assign)
-        return sum(
-            _evaluate(ident, values)[0]
-            for ident, rows in zip(self.identities, self.rows_of, strict=True)
-            if rows <= assign.keys()
-        )
-
-    def run(self, depth: int = 0, assign: dict[int, int] | None = None) -> None:
-        assign = {} if assign is None else assign
-        self.nodes += 1
-        if depth == len(self.order):
-            self._offer(dict(assign))
-            return
-        if self.nodes > MAX_NODES:
-            return
-        i = self.order[depth]
-        for j in range(len(self.rows[i].readings)):
-            assign[i] = j
-            if (
-                len(self.rows[i].readings) == 1
-                or self.best is None
-                or self.partial_hard(assign) <= self.best[0]
-            ):
-                self.run(depth + 1, assign)
-            del assign[i]
-
-    def _offer(self, assign: dict[int, int]) -> None:
-        s = self.score(assign)
-        if self.best is None or s < self.best:
-            self.best, self.ties = s, [assign]
-        elif s == self.best and len(self.ties) < MAX_TIES:
-            self.ties.append(assign)
-
-
 def _prune_locally(rows: list[RowChoice], identities: list[Identity]) -> None:
     """Keep, in each row, the readings that break the fewest identities lying wholly inside that row."""
     for row in rows:
@@ -122,24 +53,88 @@ def _prune_locally(rows: list[RowChoice], identities: list[Identity]) -> None:
         scored = []
         for r in row.readings:
             vals = dict(zip(row.keys, r.values, strict=True))
-            scored.append(sum(_evaluate(ident, vals)[0] for ident in local))
+            scored.append(sum(evaluate(ident, vals)[0] for ident in local))
         low = min(scored)
         row.readings = [r for r, s in zip(row.readings, scored, strict=True) if s == low]
+
+
+def _classes(row: RowChoice, hints: dict[str, set[Decimal]]) -> list[list[int]]:
+    """Reading indices grouped by what the search can tell apart: numbers (blanks as 0), cost, hints."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for j, r in enumerate(row.readings):
+        hinted = tuple(v in hints[k] for k, v in zip(row.keys, r.values, strict=True) if k in hints)
+        key = (tuple(v or Decimal(0) for v in r.values), r.cost, hinted)
+        groups.setdefault(key, []).append(j)
+    return list(groups.values())
+
+
+def _expand(ties: list[dict[int, int]], classes: list[list[list[int]]]) -> list[dict[int, int]]:
+    """Tied assignments over class representatives → assignments over the rows' own readings."""
+    out: list[dict[int, int]] = []
+    for tie in ties:
+        members = [cls[tie.get(i, 0)] if cls else [0] for i, cls in enumerate(classes)]
+        for combo in product(*members):
+            out.append(dict(enumerate(combo)))
+            if len(out) >= MAX_TIES:
+                return out
+    return out
+
+
+def _unsettled(rows: list[RowChoice], order: list[int]) -> set[str]:
+    out: set[str] = set()
+    for i in order:
+        for c, key in enumerate(rows[i].keys):
+            if len({r.values[c] for r in rows[i].readings}) > 1:
+                out.add(key)
+    return out
+
+
+def _values(rows: list[RowChoice], assign: dict[int, int]) -> dict[str, Decimal | None]:
+    out: dict[str, Decimal | None] = {}
+    for i, row in enumerate(rows):
+        j = assign.get(i, 0)
+        if row.readings:
+            out.update(zip(row.keys, row.readings[j].values, strict=True))
+    return out
+
+
+def _differing(rows: list[RowChoice], classes: list[list[list[int]]], ties: list[dict[int, int]]) -> set[str]:
+    """Cells that differ between tied assignments, or between members of a chosen class."""
+    out: set[str] = set()
+    tie_values = [_values(rows, {i: cls[t.get(i, 0)][0] for i, cls in enumerate(classes) if cls}) for t in ties]
+    for k in tie_values[0] if tie_values else {}:
+        if len({v.get(k) for v in tie_values}) > 1:
+            out.add(k)
+    for tie in ties:
+        for i, cls in enumerate(classes):
+            members = cls[tie.get(i, 0)] if cls else []
+            for c, key in enumerate(rows[i].keys):
+                if len({rows[i].readings[j].values[c] for j in members}) > 1:
+                    out.add(key)
+    return out
 
 
 def solve(rows: list[RowChoice], identities: list[Identity], hints: dict[str, set[Decimal]]) -> Solution:
     if prod(len(r.readings) for r in rows) > MAX_NODES:
         _prune_locally(rows, identities)
-    search = _Search(rows, identities, hints)
+    for row in rows:  # the layout's favourite first: a good bound is found at the first leaf
+        row.readings.sort(key=lambda r: r.cost)
+    classes = [_classes(row, hints) for row in rows]
+    reduced = [RowChoice(row.keys, [row.readings[c[0]] for c in cls]) for row, cls in zip(rows, classes, strict=True)]
+    search = Search(reduced, identities, hints, MAX_NODES, MAX_TIES)
     search.run()
-    best = search.ties
-    values = search.values_of(best[0])
-    sol = Solution(values=values, chosen=best[0], score=search.best or (0, 0, 0, 0))
-    if len(best) > 1:
-        all_values = [search.values_of(a) for a in best]
-        differing = [k for k in values if len({v.get(k) for v in all_values}) > 1]
-        for k in differing:
-            sol.ambiguous[k] = [v.get(k) for v in all_values]
+    samples = _expand(search.ties, classes) or [{}]
+    values = _values(rows, samples[0])
+    chosen = {i: samples[0].get(i, 0) for i in range(len(rows))}
+    sol = Solution(values=values, chosen=chosen, score=search.best or (0, 0, 0, 0))
+    differing = _differing(rows, classes, search.ties)
+    if search.incomplete:  # not every tie was seen: any cell a searched row could change is open
+        differing |= _unsettled(rows, search.order)
+    if differing:
+        all_values = [_values(rows, a) for a in samples]
+        keys = [k for k in values if k in differing]
+        for k in keys:
+            sol.ambiguous[k] = list(dict.fromkeys(v.get(k) for v in all_values))
             sol.values[k] = None
-        sol.candidates = [{k: v.get(k) for k in differing} for v in all_values]
+        sol.candidates = [{k: v.get(k) for k in keys} for v in all_values]
     return sol

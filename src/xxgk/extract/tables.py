@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from xxgk.extract.columns import column_guides
 from xxgk.extract.match import data_rows, is_header, match_rows
 from xxgk.extract.readings import Reading, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
@@ -22,7 +23,17 @@ class CellTrace:
     raw: str | None = None
     prov: Provenance | None = None
     row_label: str = ""
-    readings: list[dict[str, object]] = field(default_factory=list)
+    row_readings: list[Reading] = field(default_factory=list)  # shared by the cells of one row
+    kept: int = 0
+
+    @property
+    def readings(self) -> list[dict[str, object]]:
+        """The row's readings for a person (built on demand: explain is rare, parsing is not)."""
+        why = "唯一读法" if len(self.row_readings) == 1 else "勾稽关系、叙述数字与版式综合判断后保留"
+        return [
+            _describe(r, k == self.kept, why if k == self.kept else "未保留")
+            for k, r in enumerate(self.row_readings[:50])
+        ]
 
 
 @dataclass(slots=True)
@@ -61,11 +72,14 @@ def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRo
     return LogicalRow(first.label, first.last_label, slots, first.prov, first.explicit)
 
 
-def _choices(table: TableSpec, mapped: dict[int, LogicalRow]) -> list[RowChoice]:
+def _choices(
+    table: TableSpec, mapped: dict[int, LogicalRow], guides: dict[int, list[float]]
+) -> list[RowChoice]:
     out = []
     for si, row in sorted(mapped.items()):
         arity = len(table.rows[si].columns)
-        out.append(RowChoice(_cell_keys(table, si), row_readings(row.slots, arity, row.explicit)))
+        readings = row_readings(row.slots, arity, row.explicit, guides.get(si))
+        out.append(RowChoice(_cell_keys(table, si), readings))
     return out
 
 
@@ -87,14 +101,10 @@ def _trace(
         j = sol.chosen.get(ri, 0)
         reading = choice.readings[j] if choice.readings else None
         for c, key in enumerate(choice.keys):
-            t = CellTrace(key, row_label=row.label, prov=row.prov)
+            t = CellTrace(key, None, row.prov, row.label, choice.readings, j)
             if reading is not None and reading.sources[c] is not None:
                 slot = row.slots[reading.sources[c]]  # type: ignore[index]
                 t.raw, t.prov = (reading.parts[c] if reading.parts else slot.raw), slot.prov
-            why = "唯一读法" if len(choice.readings) == 1 else "勾稽关系、叙述数字与版式综合判断后保留"
-            t.readings = [
-                _describe(r, k == j, why if k == j else "未保留") for k, r in enumerate(choice.readings[:50])
-            ]
             traces[key] = t
     return traces
 
@@ -109,7 +119,7 @@ def extract_table(
         mapped = {0: flow} if flow is not None else {}
     else:
         mapped = {si: rows[o] for si, o in match_rows(rows, table).items()}
-    choices = _choices(table, mapped)
+    choices = _choices(table, mapped, column_guides(units, table, template.columns, mapped))
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
     values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)
@@ -126,6 +136,9 @@ def extract_table(
     )
     result = TableResult(table.key, values, _trace(table, mapped, choices, sol), missing)
     result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
+    for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
+        if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
+            result.ambiguous.update({k: [] for k in choice.keys})
     result.prov = units[0].prov if units else None
     _apply_unsplit(result, table, mapped)
     return result

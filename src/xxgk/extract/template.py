@@ -84,6 +84,7 @@ class Template:
     tables: tuple[TableSpec, ...]
     identities: tuple[Identity, ...]
     sets: dict[str, tuple[str, ...]]
+    cell_columns: dict[str, ColumnSpec]
 
     def table(self, key: str) -> TableSpec:
         return next(t for t in self.tables if t.key == key)
@@ -92,13 +93,7 @@ class Template:
         return [k for t in self.tables for k in t.cell_keys()]
 
     def column_of(self, cell_key: str) -> ColumnSpec:
-        table = cell_key.split(".", 1)[0]
-        spec = self.table(table)
-        for row in spec.rows:
-            prefix = ".".join(p for p in (table, row.key) if p) + "."
-            if cell_key.startswith(prefix) and cell_key[len(prefix) :] in row.columns:
-                return self.columns[cell_key[len(prefix) :]]
-        raise KeyError(cell_key)
+        return self.cell_columns[cell_key]
 
     def label_of(self, cell_key: str) -> str:
         """Human label of a cell, e.g. '（七）总计 · 自然人'."""
@@ -183,7 +178,14 @@ def load_template(name: str) -> Template:
         _table(req, request_rows, sets[req["columns"]]),
         _table(common["appeals"], common["appeals"]["rows"]),
     )
+    cell_columns = {
+        ".".join(p for p in (t.key, row.key, col) if p): columns[col]
+        for t in tables
+        for row in t.rows
+        for col in row.columns
+    }
     return Template(
+        cell_columns=cell_columns,
         name=own["name"],
         notice=own["notice"],
         first_year=int(own["first_year"]),

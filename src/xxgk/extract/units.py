@@ -80,10 +80,12 @@ def _split_paragraph(p: Paragraph) -> list[Unit]:
         cuts = [0, *cuts]
     units: list[Unit] = []
     for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True):
-        piece = text[a:b].strip()
+        raw = text[a:b]
+        piece = raw.strip()
         if not piece:
             continue
-        unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=a))
+        x = (p.prov.x or 0) + a + len(raw) - len(raw.lstrip())  # the piece's character column
+        unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=x))
         m = _heading_re().match(piece)
         if m and (len(piece) <= 40 or b - a < len(text)):
             unit.section = _section_of(m["title"])

@@ -40,11 +40,35 @@ def _is_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head[:512]
 
 
+def _read_pdf(data: bytes, path: str) -> Document:
+    from xxgk.ingest.pdf import read_pdf
+
+    return read_pdf(data, path)
+
+
+def _read_docx(data: bytes, path: str) -> Document:
+    from xxgk.ingest.docx import read_docx
+
+    return read_docx(data, path)
+
+
+def _read_html(data: bytes, path: str) -> Document:
+    from xxgk.ingest.html import read_html
+
+    return read_html(data, path)
+
+
+def _read_office(data: bytes, path: str) -> Document:
+    from xxgk.ingest.office import read_office
+
+    return read_office(data, path)
+
+
 READERS: list[Reader] = [
-    Reader("pdf", lambda d: d[:1024].lstrip().startswith(b"%PDF"), _unsupported("PDF")),
-    Reader("zip", lambda d: d.startswith(b"PK\x03\x04"), _unsupported("DOCX/ZIP")),
-    Reader("ole", lambda d: d.startswith(b"\xd0\xcf\x11\xe0"), _unsupported("DOC/WPS")),
-    Reader("html", _is_html, _unsupported("HTML")),
+    Reader("pdf", lambda d: b"%PDF" in d[:1024], _read_pdf),
+    Reader("docx", lambda d: d.startswith(b"PK\x03\x04"), _read_docx),
+    Reader("doc", lambda d: d.startswith(b"\xd0\xcf\x11\xe0"), _read_office),
+    Reader("html", _is_html, _read_html),
     Reader(
         "image",
         lambda d: d.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")),

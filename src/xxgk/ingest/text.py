@@ -27,19 +27,15 @@ def _kind(line: str) -> str:
     return "text"
 
 
-def _pipe_cells(line: str, lineno: int) -> list[Cell]:
+def _pipe_parts(line: str) -> list[str]:
     body = line.strip()
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") else body
-    return [
-        Cell(part.strip(), Provenance(line=lineno, col=i + 1, x=i)) for i, part in enumerate(body.split("|"))
-    ]
+    return body.split("|")
 
 
-def _tab_cells(line: str, lineno: int) -> list[Cell]:
-    return [
-        Cell(part.strip(), Provenance(line=lineno, col=i + 1, x=i)) for i, part in enumerate(line.split("\t"))
-    ]
+def _cells(parts: list[str], lineno: int, table: int, row: int) -> list[Cell]:
+    return [Cell(p.strip(), Provenance(lineno, None, table, row, i + 1, i)) for i, p in enumerate(parts)]
 
 
 def _block_end(lines: list[str], start: int, kind: str) -> int:
@@ -65,7 +61,10 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
         group: list[Cell] = []
         for i in range(start, end + 1):
             if i < end and _kind(lines[i]) != "blank":
-                group.append(Cell(lines[i].strip(), Provenance(line=i + 1, col=len(group) + 1, x=len(group))))
+                n = len(group)
+                group.append(
+                    Cell(lines[i].strip(), Provenance(i + 1, None, table_no, len(rows) + 1, n + 1, n))
+                )
             elif group:
                 rows.append(
                     Row(group, Provenance(line=group[0].prov.line, table=table_no, row=len(rows) + 1))
@@ -77,13 +76,13 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
                 continue
             if is_page_footer(lines[i].replace("\t", " ")):
                 continue
-            cells = _pipe_cells(lines[i], i + 1) if kind == "pipe" else _tab_cells(lines[i], i + 1)
-            rows.append(Row(cells, Provenance(line=i + 1, table=table_no, row=len(rows) + 1)))
-    for row in rows:
-        row.cells = [
-            Cell(c.text, Provenance(c.prov.line, None, table_no, row.prov.row, c.prov.col, c.prov.x))
-            for c in row.cells
-        ]
+            parts = _pipe_parts(lines[i]) if kind == "pipe" else lines[i].split("\t")
+            rows.append(
+                Row(
+                    _cells(parts, i + 1, table_no, len(rows) + 1),
+                    Provenance(line=i + 1, table=table_no, row=len(rows) + 1),
+                )
+            )
     return Table(rows, Provenance(line=start + 1, table=table_no))
 
 
@@ -101,6 +100,7 @@ def text_to_document(text: str, source: Source) -> Document:
             i = end
             continue
         if kind == "text" and not is_page_footer(lines[i]):
-            blocks.append(Paragraph(lines[i].strip(), Provenance(line=i + 1)))
+            indent = len(lines[i]) - len(lines[i].lstrip())  # layout text: the column matters
+            blocks.append(Paragraph(lines[i].strip(), Provenance(line=i + 1, x=indent)))
         i += 1
     return Document(blocks=blocks, source=source)

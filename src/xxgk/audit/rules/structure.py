@@ -151,7 +151,8 @@ def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
             keys.extend(res.ambiguous)
             candidates.extend({k: _num(v) for k, v in c.items()} for c in res.candidates)
     if keys:
-        msg = f"{len(keys)} 个单元格的数字连在一起，有 {len(candidates)} 种同样成立的拆分，无法确定：{'、'.join(ctx.label(k) for k in keys[:3])}。"
+        how = f"有 {len(candidates)} 种同样成立的拆分" if candidates else "位数过多无法拆分"
+        msg = f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{'、'.join(ctx.label(k) for k in keys[:3])}。"
         yield Finding(
             "S_AMBIGUOUS_CELLS", "warning", msg, keys, ctx.location(keys[0]), {"candidates": candidates}
         )
@@ -257,7 +258,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_ACTIVITY = ("received", "processed", "review_total", "litigation_total")
+_ACTIVITY = ("received", "processed", "review_total", "litigation_total", "appeals_total")
 
 
 @rule("P_EMPTY_TABLES")

@@ -1,0 +1,126 @@
+"""Where a table's columns sit on the page, for rows printed with blank cells left out.
+
+Layout-preserving text (`pdftotext -layout`, the PDF reader) sets every number under its column; a
+row with fewer numbers than cells tells which cells are blank only through horizontal position. The
+guide for a row is the x-centres of its columns, taken from the nearest complete row of the same
+kind (numbers printed in every cell) or else from the nearest header block above it: the column
+words (自然人, 商业/企业 stacked, 结果/维持 …) matched by their distinctive pieces and ordered left to
+right. Positions are in characters of the line (Provenance.x).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xxgk.extract.labels import normalize
+from xxgk.extract.rows import LogicalRow
+from xxgk.extract.template import ColumnSpec, TableSpec
+from xxgk.extract.units import Unit
+
+_WORD = re.compile(r"\S+")
+_HAS_DIGIT = re.compile(r"\d")
+SAME_COLUMN = 2.0  # header pieces whose centres are this close belong to one column
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str  # normalised
+    centre: float
+
+
+def _leaf(label: str) -> str:
+    return normalize(label.split("·")[-1])
+
+
+def _header_blocks(units: list[Unit]) -> list[tuple[int, list[_Token]]]:
+    """(last line, tokens) of each run of consecutive digit-free text lines."""
+    blocks: list[tuple[int, list[_Token]]] = []
+    run: list[_Token] = []
+    last = -1
+    for unit in units:
+        if unit.kind != "text" or _HAS_DIGIT.search(unit.text) or unit.prov.x is None:
+            if run:
+                blocks.append((last, run))
+            run = []
+            continue
+        base = unit.prov.x
+        run += [_Token(normalize(m.group()), base + m.start() + len(m.group()) / 2) for m in _WORD.finditer(unit.text)]
+        last = unit.prov.line or last
+    if run:
+        blocks.append((last, run))
+    return blocks
+
+
+def _clusters(centres: list[float]) -> list[float]:
+    out: list[list[float]] = []
+    for c in sorted(centres):
+        if out and c - out[-1][-1] <= SAME_COLUMN:
+            out[-1].append(c)
+        else:
+            out.append([c])
+    return [sum(g) / len(g) for g in out]
+
+
+def _from_header(tokens: list[_Token], leaves: list[str]) -> list[float] | None:
+    """Column centres from header words: each leaf by the pieces no other leaf of the row contains."""
+    distinct = list(dict.fromkeys(leaves))
+
+    def names(token: str, leaf: str) -> bool:  # a piece of the word, or the word with more around it
+        return bool(token) and (token in leaf or leaf in token)
+
+    found: dict[str, list[float]] = {}
+    for leaf in distinct:
+        own = [
+            t.centre
+            for t in tokens
+            if names(t.text, leaf) and not any(names(t.text, other) for other in distinct if other != leaf)
+        ]
+        found[leaf] = _clusters(own)
+        if len(found[leaf]) != leaves.count(leaf):
+            return None
+    seen: dict[str, int] = {}
+    guide = []
+    for leaf in leaves:
+        guide.append(found[leaf][seen.get(leaf, 0)])
+        seen[leaf] = seen.get(leaf, 0) + 1
+    return guide if all(a < b for a, b in zip(guide, guide[1:], strict=False)) else None
+
+
+def _centres(row: LogicalRow) -> list[float] | None:
+    if any(s.prov.x is None for s in row.values):
+        return None
+    return [float(s.prov.x) + len(s.raw) / 2 for s in row.values]  # type: ignore[arg-type]
+
+
+def _from_full_rows(row: LogicalRow, columns: tuple[str, ...], peers: list[tuple[tuple[str, ...], LogicalRow]]) -> list[float] | None:
+    """The nearest row of the same columns with a number in every cell."""
+    line = row.prov.line or 0
+    full = [(abs((p.prov.line or 0) - line), p) for cols, p in peers if cols == columns and len(p.values) == len(cols)]
+    for _, peer in sorted(full, key=lambda t: t[0]):
+        centres = _centres(peer)
+        if centres is not None and all(a < b for a, b in zip(centres, centres[1:], strict=False)):
+            return centres
+    return None
+
+
+def column_guides(
+    units: list[Unit], table: TableSpec, columns: dict[str, ColumnSpec], mapped: dict[int, LogicalRow]
+) -> dict[int, list[float]]:
+    """Spec-row index → x-centre of each of its columns, for text rows that left cells out."""
+    blocks = _header_blocks(units)
+    peers = [(table.rows[si].columns, r) for si, r in mapped.items() if not r.explicit]
+    out: dict[int, list[float]] = {}
+    for si, row in mapped.items():
+        cols = table.rows[si].columns
+        if row.explicit or not row.values or len(row.values) >= len(cols) or _centres(row) is None:
+            continue
+        guide = _from_full_rows(row, cols, peers)
+        if guide is None:
+            leaves = [_leaf(columns[c].label) for c in cols]
+            line = row.prov.line or 0
+            above = [tokens for last, tokens in reversed(blocks) if last < line]
+            guide = next((g for g in (_from_header(t, leaves) for t in above) if g is not None), None)
+        if guide is not None:
+            out[si] = guide
+    return out

@@ -1,0 +1,183 @@
+"""Branch and bound over the readings of a table's rows (the solver's engine, see solve.py).
+
+A complete assignment scores (hard, soft, -hints, cost), compared lexicographically. A partial one
+has a lower bound on that score: identities already closed; identities still open but sure to break
+(their open cells all sit on one side and cannot be negative, and the known side is already larger);
+the hints the remaining rows could still match at best; the cost so far. Branches whose bound is
+worse than the best complete assignment are cut. Rows that stand alone on one side of many
+identities (（七）总计) are assigned first, so that such bounds bite early.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from xxgk.extract.template import Identity
+
+if TYPE_CHECKING:
+    from xxgk.extract.solve import RowChoice
+
+Score = tuple[int, int, int, int]
+Values = dict[str, Decimal | None]
+_ZERO = Decimal(0)
+
+
+def evaluate(ident: Identity, values: Values) -> tuple[int, int]:
+    """(hard, soft) violation of one identity under `values`; cells missing from `values` count as blank."""
+    lhs = [values.get(k) for k in ident.lhs]
+    rhs = [values.get(k) for k in ident.rhs]
+    if all(v is None for v in lhs + rhs):
+        return 0, 0
+    total = sum((v or _ZERO) for v in lhs) - sum((v or _ZERO) for v in rhs)
+    if any(v is None for v in lhs + rhs):
+        return 0, int(total != 0)
+    return int(total != 0), 0
+
+
+class Search:
+    """Rows with one reading are fixed; the others are assigned in `order`."""
+
+    def __init__(
+        self,
+        rows: list[RowChoice],
+        identities: list[Identity],
+        hints: dict[str, set[Decimal]],
+        max_nodes: int,
+        max_ties: int,
+    ):
+        self.rows, self.hints = rows, hints
+        self.max_nodes, self.max_ties = max_nodes, max_ties
+        self.owner = {k: i for i, r in enumerate(rows) for k in r.keys}
+        self.identities = [ident for ident in identities if any(k in self.owner for k in ident.cells)]
+        self.fixed: Values = {}
+        for r in rows:
+            if len(r.readings) == 1:
+                self.fixed.update(zip(r.keys, r.readings[0].values, strict=True))
+        weight = self._weights()
+        self.order = sorted(
+            (i for i, r in enumerate(rows) if len(r.readings) > 1),
+            key=lambda i: (-weight.get(i, 0.0), len(rows[i].readings)),
+        )
+        self.rank = {row: n for n, row in enumerate(self.order)}
+        self.closing: dict[int, list[Identity]] = {}  # identities checkable once that row is assigned
+        for ident in self.identities:
+            var_rows = {self.owner[k] for k in ident.cells if self._variable(k)}
+            last = max(var_rows, key=lambda r: self.rank[r]) if var_rows else -1
+            self.closing.setdefault(last, []).append(ident)
+        self.bounded = [self._one_sided(depth) for depth in range(len(self.order))]
+        self.hint_room = self._hint_room()
+        self.best: Score | None = None
+        self.ties: list[dict[int, int]] = []
+        self.nodes = 0
+        self.incomplete = False  # nodes ran out or ties overflowed: the optimum is not proven unique
+
+    def _variable(self, key: str) -> bool:
+        return key in self.owner and self.owner[key] in self.rank
+
+    def _weights(self) -> dict[int, float]:
+        """How strongly a row pins identities: it counts more where it stands alone on its side."""
+        out: dict[int, float] = {}
+        for ident in self.identities:
+            for side in (ident.lhs, ident.rhs):
+                side_rows = {self.owner[k] for k in side if k in self.owner}
+                for r in side_rows:
+                    out[r] = out.get(r, 0.0) + 1 / len(side_rows)
+        return out
+
+    def _one_sided(self, depth: int) -> list[tuple[tuple[str, ...], tuple[str, ...], int]]:
+        """Identities still open after `depth` with all open cells on one side, never negative:
+        (known lhs cells, known rhs cells, +1 if the rhs is the open side else -1)."""
+        out = []
+        for ident in self.identities:
+
+            def is_open(k: str) -> bool:
+                return self._variable(k) and self.rank[self.owner[k]] > depth
+
+            open_l, open_r = any(map(is_open, ident.lhs)), any(map(is_open, ident.rhs))
+            if open_l == open_r:
+                continue
+            if any(v is not None and v < 0 for k in ident.cells if is_open(k) for v in self._possible(k)):
+                continue
+            known_l = tuple(k for k in ident.lhs if not is_open(k))
+            known_r = tuple(k for k in ident.rhs if not is_open(k))
+            out.append((known_l, known_r, 1 if open_r else -1))
+        return out
+
+    def _possible(self, key: str) -> list[Decimal | None]:
+        row = self.rows[self.owner[key]]
+        c = row.keys.index(key)
+        return [r.values[c] for r in row.readings]
+
+    def _hits(self, row: RowChoice, j: int) -> int:
+        return sum(1 for k, v in zip(row.keys, row.readings[j].values, strict=True) if v in self.hints.get(k, ()))
+
+    def _hint_room(self) -> list[int]:
+        """After depth d, at most how many hints the rows still to assign could match."""
+        room = [0] * (len(self.order) + 1)
+        for d in range(len(self.order) - 1, -1, -1):
+            row = self.rows[self.order[d]]
+            room[d] = room[d + 1] + max(self._hits(row, j) for j in range(len(row.readings)))
+        return room
+
+    def _certain(self, depth: int, values: Values) -> int:
+        """How many open identities are already sure to break."""
+        n = 0
+        for known_l, known_r, sign in self.bounded[depth]:
+            lhs = sum((values.get(k) or _ZERO for k in known_l), _ZERO)
+            rhs = sum((values.get(k) or _ZERO for k in known_r), _ZERO)
+            n += (rhs - lhs) * sign > 0
+        return n
+
+    def score(self, values: Values, assign: dict[int, int]) -> Score:
+        hard = soft = 0
+        for ident in self.identities:
+            h, s = evaluate(ident, values)
+            hard, soft = hard + h, soft + s
+        hint = sum(1 for k, vs in self.hints.items() if values.get(k) in vs)
+        cost = sum(self.rows[i].readings[j].cost for i, j in assign.items())
+        return hard, soft, -hint, cost
+
+    def run(self) -> None:
+        values = dict(self.fixed)
+        if not self.order:
+            self.best, self.ties = self.score(values, {}), [{}]
+            return
+        fixed = [evaluate(ident, values) for ident in self.closing.get(-1, [])]
+        hits = sum(1 for k, vs in self.hints.items() if k in self.fixed and self.fixed[k] in vs)
+        start = (sum(h for h, _ in fixed), sum(s for _, s in fixed), hits, 0)
+        self._walk(0, {}, values, start)
+
+    def _walk(self, depth: int, assign: dict[int, int], values: Values, partial: tuple[int, int, int, int]) -> None:
+        """`partial` = (hard, soft) of the closed identities, hints matched and cost so far."""
+        self.nodes += 1
+        if depth == len(self.order):
+            self._offer(dict(assign), values)
+            return
+        if self.nodes > self.max_nodes:
+            self.incomplete = True
+            return
+        i = self.order[depth]
+        row = self.rows[i]
+        for j, reading in enumerate(row.readings):
+            values.update(zip(row.keys, reading.values, strict=True))
+            h, s, hits, cost = partial
+            for ident in self.closing.get(i, []):
+                dh, ds = evaluate(ident, values)
+                h, s = h + dh, s + ds
+            hits, cost = hits + self._hits(row, j), cost + reading.cost
+            bound = (h, s + self._certain(depth, values), -(hits + self.hint_room[depth + 1]), cost)
+            if self.best is None or bound <= self.best:
+                assign[i] = j
+                self._walk(depth + 1, assign, values, (h, s, hits, cost))
+                del assign[i]
+
+    def _offer(self, assign: dict[int, int], values: Values) -> None:
+        s = self.score(values, assign)
+        if self.best is None or s < self.best:
+            self.best, self.ties, self.incomplete = s, [assign], self.nodes > self.max_nodes
+        elif s == self.best:
+            if len(self.ties) < self.max_ties:
+                self.ties.append(assign)
+            else:
+                self.incomplete = True

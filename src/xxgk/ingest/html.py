@@ -1,0 +1,182 @@
+"""HTML pages from government sites → paragraphs and table grids (lxml).
+
+Spans become empty cells (never copies of the merged value); site chrome (navigation, 字号/打印/关闭,
+related links, scripts) is dropped; GB2312/GBK pages are decoded as GB18030, their superset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from xxgk.errors import UnreadableError
+from xxgk.ingest.clean import clean_text, is_page_footer
+from xxgk.ingest.decode import decode_text
+from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
+
+MAX_HTML_BYTES = 20 * 1024 * 1024
+MAX_CELLS = 20_000
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz-gb-2312"}
+_DROP = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "header",
+    "footer",
+    "form",
+    "select",
+    "button",
+    "head",
+)
+_CHROME = re.compile(
+    r"nav|menu|footer|header|breadcrumb|share|toolbar|sidebar|related|xgxx|fenxiang|dayin", re.I
+)
+_BLOCKS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "section",
+    "article",
+    "td",
+    "th",
+    "tr",
+    "br",
+    "pre",
+    "center",
+}
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+
+
+def decode_html(data: bytes, path: str) -> str:
+    m = _CHARSET.search(data[:4096])
+    if m:
+        label = m.group(1).decode("ascii", "ignore").lower()
+        codec = "gb18030" if label in _GB else label
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, path)
+
+
+def _is_chrome(el) -> bool:  # type: ignore[no-untyped-def]
+    ident = f"{el.get('class', '')} {el.get('id', '')}"
+    return bool(ident.strip()) and bool(_CHROME.search(ident)) and el.tag not in ("table", "tr", "td", "th")
+
+
+def _text(el) -> str:  # type: ignore[no-untyped-def]
+    return _WS.sub(" ", "".join(el.itertext())).strip()
+
+
+def _table_grid(table, table_no: int) -> Table:  # type: ignore[no-untyped-def]
+    """Expand rowspan/colspan into a rectangular grid; spanned positions are empty cells."""
+    taken: dict[tuple[int, int], bool] = {}
+    rows: list[Row] = []
+    trs = [tr for tr in table.iter("tr") if tr.getparent() is not None and _owner(tr) is table]
+    for r, tr in enumerate(trs):
+        cells: list[Cell] = []
+        c = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while taken.get((r, c)):
+                cells.append(Cell("", Provenance(table=table_no, row=r + 1, col=c + 1, x=c)))
+                c += 1
+            rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
+            cells.append(Cell(_text(td), Provenance(table=table_no, row=r + 1, col=c + 1, x=c)))
+            for dr in range(rs):
+                for dc in range(cs):
+                    if dr or dc:
+                        taken[(r + dr, c + dc)] = True
+            for dc in range(1, cs):
+                cells.append(Cell("", Provenance(table=table_no, row=r + 1, col=c + dc + 1, x=c + dc)))
+            c += cs
+            if len(taken) > MAX_CELLS:
+                raise ValueError("table too large")
+        rows.append(Row(cells, Provenance(table=table_no, row=r + 1)))
+    return Table(rows, Provenance(table=table_no))
+
+
+def _owner(tr):  # type: ignore[no-untyped-def]
+    el = tr.getparent()
+    while el is not None and el.tag != "table":
+        el = el.getparent()
+    return el
+
+
+def _span(raw: str | None) -> int:
+    try:
+        return max(1, min(int(raw or 1), 50))
+    except ValueError:
+        return 1
+
+
+def _walk(root, blocks: list, counter: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """Document order: a table is one block; text in block elements becomes paragraphs."""
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = _WS.sub(" ", "".join(buf)).strip()
+        buf.clear()
+        for line in text.split("\n"):
+            if line.strip() and not is_page_footer(line):
+                blocks.append(Paragraph(line.strip(), Provenance(line=len(blocks) + 1)))
+
+    def visit(el) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(el.tag, str) or el.tag in _DROP or _is_chrome(el):
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if el.tag == "table":
+            flush()
+            counter[0] += 1
+            blocks.append(_table_grid(el, counter[0]))
+        else:
+            block = el.tag in _BLOCKS
+            if block:
+                buf.append("\n")
+            buf.append(el.text or "")
+            for child in el:
+                visit(child)
+            if block:
+                buf.append("\n")
+        if el.tail:
+            buf.append(el.tail)
+
+    visit(root)
+    flush()
+
+
+def read_html(data: bytes, path: str) -> Document:
+    if len(data) > MAX_HTML_BYTES:
+        raise UnreadableError(
+            path, f"网页过大（{len(data) // 1024 // 1024} MB，上限 {MAX_HTML_BYTES // 1024 // 1024} MB）"
+        )
+    from lxml import etree, html
+
+    text = clean_text(decode_html(data, path))
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    try:
+        root = html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableError(path, "网页无法解析") from exc
+    body = root.find("body")
+    blocks: list[Paragraph | Table] = []
+    try:
+        _walk(body if body is not None else root, blocks, [0])
+    except ValueError as exc:
+        raise UnreadableError(path, "网页中的表格过大") from exc
+    title = root.findtext(".//title")
+    if title and not any(isinstance(b, Paragraph) and "报告" in b.text for b in blocks[:30]):
+        blocks.insert(0, Paragraph(_WS.sub(" ", title).strip(), Provenance(line=0)))
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="html")
+    return Document(blocks=blocks, source=source)
