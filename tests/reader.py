@@ -85,11 +85,9 @@ class Identity:
 def identities(record: dict[str, Any]) -> list[Identity]:
     """T3_BALANCE, T3_ROW_TOTAL, T3_RESULTS_SUM, T4_BLOCK for the record's rows."""
     req = record["requests"]
-    rows = [
-        g if isinstance(v.get("total"), int | float | None) and "total" in v else f"{g}.{k}"
-        for g, v in req.items()
-        for k in ([None] if "total" in v else v)
-    ]
+    rows: list[str] = []  # 'granted', 'withheld.state_secret', … (a group nests its sub-rows)
+    for name, node in req.items():
+        rows += [name] if "natural_person" in node else [f"{name}.{sub}" for sub in node]
     results = [r for r in rows if r not in ("new_received", "carried_over", "total", "carried_forward")]
     out = [Identity((f"requests.{r}.total",), tuple(f"requests.{r}.{a}" for a in APPL)) for r in rows]
     for c in COLS:

@@ -131,14 +131,42 @@ def test_encrypted_pdf(tmp_path):
         read_path(path)
 
 
-def test_scanned_pdf_without_ocr_says_so(tmp_path):
+def _blank_scan(tmp_path):
     pdfium = pytest.importorskip("pypdfium2")
     pdf = pdfium.PdfDocument.new()
     pdf.new_page(595, 842)
     path = tmp_path / "scan.pdf"
     pdf.save(str(path))
+    return path
+
+
+def test_scanned_pdf_without_ocr_says_so(tmp_path, monkeypatch):
+    import xxgk.ingest.ocr as ocr
+
+    def missing():
+        raise ImportError("rapidocr")
+
+    monkeypatch.setattr(ocr, "_engine", missing)
     with pytest.raises(MissingExtraError, match="扫描件"):
-        read_path(path)
+        read_path(_blank_scan(tmp_path))
+
+
+@pytest.mark.skipif(not HAS_LO, reason="LibreOffice not installed")
+def test_ocr_reads_a_rasterised_report(tmp_path):
+    pytest.importorskip("rapidocr")
+    pdfium = pytest.importorskip("pypdfium2")
+    gold = load_gold(SEEDS / "gold" / "003_29ee529a4ac3a460.json")
+    text_pdf = tmp_path / "text.pdf"
+    render(gold, "pdf", text_pdf)
+    src = pdfium.PdfDocument(str(text_pdf))
+    pages = [src[i].render(scale=2).to_pil().convert("RGB") for i in range(len(src))]
+    scan = tmp_path / "scan.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=144)
+    record = parse(scan)
+    assert record["source"]["format"] == "pdf-ocr"
+    expected, got = _cells(gold), _cells(record)
+    right = sum(1 for k, v in expected.items() if got.get(k) == v)
+    assert right / len(expected) >= 0.9, f"OCR read {right}/{len(expected)} cells"
 
 
 def test_html_page_with_chrome_and_gbk(tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from xxgk.extract.labels import normalize
 from xxgk.extract.rows import LogicalRow
@@ -45,7 +46,10 @@ def _header_blocks(units: list[Unit]) -> list[tuple[int, list[_Token]]]:
             run = []
             continue
         base = unit.prov.x
-        run += [_Token(normalize(m.group()), base + m.start() + len(m.group()) / 2) for m in _WORD.finditer(unit.text)]
+        run += [
+            _Token(normalize(m.group()), base + m.start() + len(m.group()) / 2)
+            for m in _WORD.finditer(unit.text)
+        ]
         last = unit.prov.line or last
     if run:
         blocks.append((last, run))
@@ -66,8 +70,10 @@ def _from_header(tokens: list[_Token], leaves: list[str]) -> list[float] | None:
     """Column centres from header words: each leaf by the pieces no other leaf of the row contains."""
     distinct = list(dict.fromkeys(leaves))
 
-    def names(token: str, leaf: str) -> bool:  # a piece of the word, or the word with more around it
-        return bool(token) and (token in leaf or leaf in token)
+    def names(token: str, leaf: str) -> bool:
+        """A piece of the word, or (for words long enough not to sit inside a group heading such
+        as 法人或其他组织) the word with more around it (本年处理决定数量 for 处理决定数量)."""
+        return bool(token) and (token in leaf or (len(leaf) >= 4 and leaf in token))
 
     found: dict[str, list[float]] = {}
     for leaf in distinct:
@@ -84,7 +90,7 @@ def _from_header(tokens: list[_Token], leaves: list[str]) -> list[float] | None:
     for leaf in leaves:
         guide.append(found[leaf][seen.get(leaf, 0)])
         seen[leaf] = seen.get(leaf, 0) + 1
-    return guide if all(a < b for a, b in zip(guide, guide[1:], strict=False)) else None
+    return guide if all(a < b for a, b in pairwise(guide)) else None
 
 
 def _centres(row: LogicalRow) -> list[float] | None:
@@ -93,13 +99,19 @@ def _centres(row: LogicalRow) -> list[float] | None:
     return [float(s.prov.x) + len(s.raw) / 2 for s in row.values]  # type: ignore[arg-type]
 
 
-def _from_full_rows(row: LogicalRow, columns: tuple[str, ...], peers: list[tuple[tuple[str, ...], LogicalRow]]) -> list[float] | None:
+def _from_full_rows(
+    row: LogicalRow, columns: tuple[str, ...], peers: list[tuple[tuple[str, ...], LogicalRow]]
+) -> list[float] | None:
     """The nearest row of the same columns with a number in every cell."""
     line = row.prov.line or 0
-    full = [(abs((p.prov.line or 0) - line), p) for cols, p in peers if cols == columns and len(p.values) == len(cols)]
+    full = [
+        (abs((p.prov.line or 0) - line), p)
+        for cols, p in peers
+        if cols == columns and len(p.values) == len(cols)
+    ]
     for _, peer in sorted(full, key=lambda t: t[0]):
         centres = _centres(peer)
-        if centres is not None and all(a < b for a, b in zip(centres, centres[1:], strict=False)):
+        if centres is not None and all(a < b for a, b in pairwise(centres)):
             return centres
     return None
 

@@ -12,7 +12,9 @@ from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
 FUZZY_MIN = 85
-_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])")
+_NUMBERED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
+)
 
 
 def label_score(row: LogicalRow, spec: RowSpec) -> int:
@@ -42,7 +44,8 @@ def names_row(row: LogicalRow, table: TableSpec) -> bool:
 
 def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow:
     label = "".join(p.label for p in [*before, body, *after])
-    last = "".join(p.label for p in before[:-1]) + before[-1].last_label + body.label if before else body.last_label
+    # the most specific label cell: where the wrapped label began, continued by the lines after it
+    last = before[0].last_label + "".join(p.label for p in [*before[1:], body]) if before else body.last_label
     last += "".join(p.label for p in after)
     return LogicalRow(label, last, body.slots, body.prov, body.explicit)
 
@@ -89,7 +92,7 @@ def _joinable(row: LogicalRow, table: TableSpec) -> bool:
     """A row that could own a wrapped label: it holds cells, names no template row, and is either
     labelled itself or holds several numbers (a lone number on a line is not a row by itself)."""
     has_cells = bool(row.values) or (row.explicit and bool(row.slots))
-    own = bool(row.label) or len(row.values) >= 2
+    own = bool(row.label or row.margin) or len(row.values) >= 2
     return has_cells and own and not is_header(row, table) and not names_row(row, table)
 
 
@@ -125,7 +128,8 @@ def data_rows(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     return [
         r
         for r in join_wrapped(rows, table)
-        if (r.values or (r.label and ((r.explicit and r.slots) or names_row(r, table)))) and not is_header(r, table)
+        if (r.values or (r.label and ((r.explicit and r.slots) or names_row(r, table))))
+        and not is_header(r, table)
     ]
 
 
@@ -158,7 +162,9 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
     return spec_to_obs
 
 
-def _claims(rows: list[LogicalRow], table: TableSpec, obs: range, free: list[int], used: set[int]) -> dict[int, int]:
+def _claims(
+    rows: list[LogicalRow], table: TableSpec, obs: range, free: list[int], used: set[int]
+) -> dict[int, int]:
     """Label-only lines in `obs` that name one of the `free` template rows: spec → observed."""
     out: dict[int, int] = {}
     for o in obs:
@@ -197,7 +203,9 @@ def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, 
                 used.add(o)
 
 
-def _fill_blank_rows(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]) -> None:
+def _fill_blank_rows(
+    rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]
+) -> None:
     """Template rows still unmapped take a label-only line naming them, if it sits in order
     between the rows mapped around them: the row was printed with every cell blank."""
     for s in range(len(table.rows)):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
+from functools import lru_cache
+from itertools import combinations, pairwise
 from math import comb
 
 from xxgk.extract.rows import Slot
@@ -41,13 +42,26 @@ def row_readings(
     if aligned is not None:
         return [aligned]
     digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
-    if numeric and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity:
+    if (
+        numeric
+        and not _spaced(slots, numeric)
+        and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity
+    ):
         if comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS:
             return [unreadable(arity)]  # too many digits run together to enumerate: abstain
         splits = _digit_splits(slots, numeric, arity)
         if splits:
             return splits
     return _placements(slots, numeric, arity)
+
+
+def _spaced(slots: list[Slot], numeric: list[int]) -> bool:
+    """Numbers set apart by two or more spaces (layout text): separate cells, never digits of
+    adjacent cells run together — those run together only where nothing separates them."""
+    xs = [(slots[i].prov.x, len(slots[i].raw)) for i in numeric]
+    if len(xs) < 2 or any(x is None for x, _ in xs):
+        return False
+    return all(b - (a + n) >= 2 for (a, n), (b, _) in pairwise(xs))  # type: ignore[operator]
 
 
 def unreadable(arity: int) -> Reading:
@@ -75,7 +89,7 @@ def _blank_align(slots: list[Slot], arity: int) -> list[Reading]:
 def _aligned(slots: list[Slot], numeric: list[int], arity: int, guide: list[float]) -> Reading | None:
     """Each number in the column whose centre is nearest, when every number is clearly under a
     different column (within half the narrowest gap); else None (no position evidence)."""
-    gaps = [b - a for a, b in zip(guide, guide[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(guide)]
     tolerance = min(gaps) / 2 if gaps else float("inf")
     values: list[Decimal | None] = [None] * arity
     sources: list[int | None] = [None] * arity
@@ -85,7 +99,8 @@ def _aligned(slots: list[Slot], numeric: list[int], arity: int, guide: list[floa
             return None
         centre = x + len(slots[i].raw) / 2
         c = min(range(arity), key=lambda k: abs(guide[k] - centre))
-        if abs(guide[c] - centre) >= tolerance or sources[c] is not None:
+        spans = sum(1 for g in guide if x <= g <= x + len(slots[i].raw))  # digits of two cells run together
+        if abs(guide[c] - centre) >= tolerance or sources[c] is not None or spans > 1:
             return None
         values[c], sources[c] = slots[i].value, i
     return Reading(tuple(values), 0, tuple(sources), "aligned")
@@ -114,17 +129,19 @@ def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Read
     return out
 
 
-def _splits_of(token: str, parts: int) -> list[tuple[str, ...]]:
-    """All ways to cut a digit string into `parts` numbers without leading zeros."""
+@lru_cache(maxsize=4096)
+def _splits_of(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
+    """All ways to cut a digit string into `parts` numbers without leading zeros (memoised: the
+    same tails recur for every cut of a long run of digits)."""
     if parts == 1:
-        return [(token,)] if token == "0" or not token.startswith("0") else []
+        return ((token,),) if token == "0" or not token.startswith("0") else ()
     out: list[tuple[str, ...]] = []
     for cut in range(1, len(token) - parts + 2):
         head = token[:cut]
         if len(head) > 1 and head.startswith("0"):
             break
         out.extend((head, *rest) for rest in _splits_of(token[cut:], parts - 1))
-    return out
+    return tuple(out)
 
 
 def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:

@@ -41,6 +41,7 @@ class LogicalRow:
     slots: list[Slot] = field(default_factory=list)
     prov: Provenance = field(default_factory=Provenance)
     explicit: bool = False  # from a grid: blank slots are real cells
+    margin: str = ""  # a lone character set apart before the label (a vertically printed group label)
 
     @property
     def values(self) -> list[Slot]:
@@ -52,6 +53,7 @@ def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance
     raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
     out: list[tuple[str, str, Provenance]] = []
     if _margin_char(raw):  # one character of a group label printed down the first column
+        out.append(("margin", raw[0][1], Provenance(line=base.line, page=base.page, x=base.x)))
         raw = raw[2:]
     for i, (kind, tok, pos) in enumerate(raw):
         nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
@@ -128,6 +130,10 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
             labels.append(raw)
             cur.label = normalize("".join(labels))
             cur.last_label = normalize(raw) if normalize(raw).strip("()（）.、") else cur.last_label
+        elif kind == "margin":
+            cur = LogicalRow(prov=prov, explicit=explicit, margin=raw)
+            rows.append(cur)
+            labels = []
         elif kind == "blank":
             if cur is not None:
                 cur.slots.append(Slot("", None, None, prov))

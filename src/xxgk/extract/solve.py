@@ -101,7 +101,9 @@ def _values(rows: list[RowChoice], assign: dict[int, int]) -> dict[str, Decimal 
 def _differing(rows: list[RowChoice], classes: list[list[list[int]]], ties: list[dict[int, int]]) -> set[str]:
     """Cells that differ between tied assignments, or between members of a chosen class."""
     out: set[str] = set()
-    tie_values = [_values(rows, {i: cls[t.get(i, 0)][0] for i, cls in enumerate(classes) if cls}) for t in ties]
+    tie_values = [
+        _values(rows, {i: cls[t.get(i, 0)][0] for i, cls in enumerate(classes) if cls}) for t in ties
+    ]
     for k in tie_values[0] if tie_values else {}:
         if len({v.get(k) for v in tie_values}) > 1:
             out.add(k)
@@ -120,7 +122,9 @@ def solve(rows: list[RowChoice], identities: list[Identity], hints: dict[str, se
     for row in rows:  # the layout's favourite first: a good bound is found at the first leaf
         row.readings.sort(key=lambda r: r.cost)
     classes = [_classes(row, hints) for row in rows]
-    reduced = [RowChoice(row.keys, [row.readings[c[0]] for c in cls]) for row, cls in zip(rows, classes, strict=True)]
+    reduced = [
+        RowChoice(row.keys, [row.readings[c[0]] for c in cls]) for row, cls in zip(rows, classes, strict=True)
+    ]
     search = Search(reduced, identities, hints, MAX_NODES, MAX_TIES)
     search.run()
     samples = _expand(search.ties, classes) or [{}]

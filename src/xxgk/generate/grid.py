@@ -93,50 +93,63 @@ def _split_group(rows: list[TableRow], rng: random.Random) -> None:
         )
 
 
-def request_grid(
-    record: dict[str, Any], style: Style, rng: random.Random, layout: str, dist: frozenset[str]
-) -> tuple[list[Line], list[PrintedRow]]:
-    width = LABEL_COLS + 7
-    lines: list[Line] = [
-        [NOTE, "", "申请人情况", "", "", "", "", "", "总计", ""],
-        ["", "", "自然人", "法人或其他组织", "", "", "", "", "", ""],
-        ["", "", "", *COL_LABELS[1:6], "", ""],
-    ]
+def _request_header(layout: str) -> list[Line]:
     if layout == "cell_per_line":
-        lines = [
+        return [
             [NOTE, "申请人情况"],
             ["", "自然人", "法人或其他组织", "总计"],
             ["", "", *COL_LABELS[1:6], ""],
         ]
+    return [
+        [NOTE, "", "申请人情况", "", "", "", "", "", "总计", ""],
+        ["", "", "自然人", "法人或其他组织", "", "", "", "", "", ""],
+        ["", "", "", *COL_LABELS[1:6], "", ""],
+    ]
+
+
+def _padding(
+    labels: int,
+    pads: dict[int, tuple[int, int]],
+    reflowed: bool,
+    layout: str,
+    rng: random.Random,
+    drift: bool,
+) -> tuple[int, int]:
+    """(empty cells before, after the values) of one row with `labels` label cells."""
+    width = LABEL_COLS + 7
+    before, after = (1, max(0, width - labels - 8)) if reflowed else pads[labels]
+    if layout == "markdown":  # a pipe table keeps its width: padding moves, it never appears
+        before = min(before, width - labels - 7)
+        after = width - labels - 7 - before
+    if drift and rng.random() < 0.15:
+        shift = rng.choice((-1, 1))
+        if (shift < 0 and before) or (shift > 0 and after):
+            before, after = before + shift, after - shift
+    return before, after
+
+
+def request_grid(
+    record: dict[str, Any], style: Style, rng: random.Random, layout: str, dist: frozenset[str]
+) -> tuple[list[Line], list[PrintedRow]]:
+    lines = _request_header(layout)
+    tab = layout == "tab"
     rows = request_rows(record, style)
-    if "split_group" in dist and layout == "tab":
+    if "split_group" in dist and tab:
         _split_group(rows, rng)
     pads = _pads(layout, rng, dist)
-    brk = rng.randint(4, len(rows) - 3) if "page_break" in dist and layout == "tab" else -1
-    brk_end = brk + rng.randint(2, 6)
+    brk = rng.randint(4, len(rows) - 3) if "page_break" in dist and tab else -1
+    brk_end = brk + rng.randint(2, 6) if brk >= 0 else -1
     printed = []
     for i, row in enumerate(rows):
         if i == brk:
             lines.append("")
-        if "footer" in dist and layout == "tab" and rng.random() < 0.06:
+        if "footer" in dist and tab and rng.random() < 0.06:
             lines += ["", f"-{rng.randint(2, 9)}-", ""]
-        if brk <= i < brk_end:
-            row = _reflow(row)
-        before, after = pads[len(row.labels)]
-        if brk <= i < brk_end:
-            before, after = 1, max(0, width - len(row.labels) - 8)
-        if layout == "markdown":  # a pipe table keeps its width: padding moves, it never appears
-            before = min(before, width - len(row.labels) - 7)
-            after = width - len(row.labels) - 7 - before
-        if "drift" in dist and rng.random() < 0.15:
-            shift = rng.choice((-1, 1))
-            if (shift < 0 and before) or (shift > 0 and after):
-                before, after = before + shift, after - shift
-        tail: Line | None = None
-        if "wrap" in dist and layout == "tab" and rng.random() < 0.2:
-            wrapped = _wrap(row, rng)
-            if wrapped:
-                row, tail = wrapped
+        reflowed = brk <= i < brk_end
+        row = _reflow(row) if reflowed else row
+        before, after = _padding(len(row.labels), pads, reflowed, layout, rng, "drift" in dist)
+        wrapped = _wrap(row, rng) if "wrap" in dist and tab and rng.random() < 0.2 else None
+        row, tail = wrapped if wrapped else (row, None)
         lines.append(_cells(row.labels, row.values, before, after))
         printed.append(_printed(row, before, after))
         if tail is not None:

@@ -134,7 +134,9 @@ def proactive_groups(record: dict[str, Any], style: Style, unit_suffix: bool = F
         cols = tuple(record["proactive"][keys[0]])
         words = [_PROACTIVE_COLUMNS[c] for c in cols]
         if record["template"] == "2019":  # the 2019 form says 处理决定数量, without 本年
-            words = [w.removeprefix("本年") if c == "decisions" else w for c, w in zip(cols, words, strict=True)]
+            words = [
+                w.removeprefix("本年") if c == "decisions" else w for c, w in zip(cols, words, strict=True)
+            ]
         group = Group(f"第二十条第（{number}）项", ("信息内容", *words))
         for key in keys:
             row = record["proactive"][key]

@@ -80,7 +80,7 @@ class Numbering:
         if not levels or ilvl not in levels:
             return ""
         counts = self.counters.setdefault(num_id, {})
-        fmt, text, start = levels[ilvl]
+        _, text, start = levels[ilvl]
         counts[ilvl] = counts.get(ilvl, start - 1) + 1
         for deeper in [k for k in counts if k > ilvl]:
             del counts[deeper]

@@ -22,28 +22,46 @@ MIN_CHARS_PER_PAGE = 20  # fewer on every page: a scan without a text layer
 
 @dataclass(slots=True)
 class Glyph:
+    """A positioned piece of text: one character of a text layer, or one OCR box (PDF points, y up)."""
+
     ch: str
     left: float
     right: float
     bottom: float
     top: float
+    confidence: float = 1.0
 
 
 def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
+    """Tokens of the text layer (runs pdfium separates by spaces or line breaks) with their boxes.
+
+    One box query per token instead of per character: the tokens are what cells are made of, and
+    pdfium already breaks runs at visual gaps.
+    """
     n = textpage.count_chars()
     text = textpage.get_text_range(0, n) if n else ""
     out: list[Glyph] = []
-    for i, ch in enumerate(text[:n]):
-        if ch.isspace():
+    i, end = 0, min(len(text), n)
+    while i < end:
+        if text[i].isspace():
+            i += 1
             continue
+        j = i
+        while j < end and not text[j].isspace():
+            j += 1
         left, bottom, right, top = textpage.get_charbox(i)
-        if right - left <= 0 and top - bottom <= 0:
-            continue
-        out.append(Glyph(ch, left, right, bottom, top))
-    return out
+        last = textpage.get_charbox(j - 1)
+        if j - 1 > i and abs((last[1] + last[3]) - (bottom + top)) > (top - bottom):
+            for k in range(i, j):  # a run pdfium did not break although it changes line: per character
+                box = textpage.get_charbox(k)
+                out.append(Glyph(text[k], box[0], box[2], box[1], box[3]))
+        else:
+            out.append(Glyph(text[i:j], left, max(right, last[2]), min(bottom, last[1]), max(top, last[3])))
+        i = j
+    return [g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0]
 
 
-def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
+def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Group glyphs into visual lines: a glyph joins a line when their vertical spans overlap by half."""
     lines: list[tuple[float, float, list[Glyph]]] = []
     for g in sorted(glyphs, key=lambda g: (-(g.top + g.bottom) / 2, g.left)):
@@ -59,7 +77,7 @@ def _lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return [sorted(m, key=lambda g: g.left) for _, _, m in sorted(lines, key=lambda t: -(t[0] + t[1]) / 2)]
 
 
-def _layout_line(line: list[Glyph], unit: float) -> str:
+def layout_line(line: list[Glyph], unit: float) -> str:
     """Cells (glyph runs split at wide gaps) placed at columns ∝ x; at least two spaces between cells."""
     heights = [g.top - g.bottom for g in line if g.top > g.bottom]
     gap_min = 0.6 * (statistics.median(heights) if heights else 10.0)
@@ -90,30 +108,34 @@ def _open(data: bytes, path: str):  # type: ignore[no-untyped-def]
         raise UnreadableError(path, "PDF 文件已损坏或格式不正确") from exc
 
 
+def add_page_lines(blocks: list[Paragraph], glyphs: list[Glyph], page_no: int) -> None:
+    """One page's glyphs (or OCR boxes) → layout paragraphs; page footers dropped."""
+    widths = [(g.right - g.left) / len(g.ch) for g in glyphs if any("\u4e00" <= c <= "\u9fff" for c in g.ch)]
+    unit = (statistics.median(widths) if widths else 10.0) / 2
+    for line in group_lines(glyphs):
+        text = clean_text(layout_line(line, unit)).rstrip()
+        if text.strip() and not is_page_footer(text):
+            conf = min(g.confidence for g in line)
+            blocks.append(Paragraph(text, Provenance(line=len(blocks) + 1, page=page_no, confidence=conf)))
+
+
 def read_pdf(data: bytes, path: str) -> Document:
     pdf = _open(data, path)
+    fmt = "pdf"
     try:
         if len(pdf) == 0:
             raise UnreadableError(path, "PDF 没有页面")
         if len(pdf) > MAX_PAGES:
             raise UnreadableError(path, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
+        pages = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
+        if not any(len(g) >= MIN_CHARS_PER_PAGE for g in pages):
+            from xxgk.ingest.ocr import ocr_pages  # a scan: no text layer on any page
+
+            pages, fmt = ocr_pages(pdf, path), "pdf-ocr"
         blocks: list[Paragraph] = []
-        text_pages = 0
-        for page_no in range(1, len(pdf) + 1):
-            page = pdf[page_no - 1]
-            glyphs = _glyphs(page.get_textpage())
-            text_pages += len(glyphs) >= MIN_CHARS_PER_PAGE
-            widths = [g.right - g.left for g in glyphs if "\u4e00" <= g.ch <= "\u9fff"]
-            unit = (statistics.median(widths) if widths else 10.0) / 2
-            for line in _lines(glyphs):
-                text = clean_text(_layout_line(line, unit)).rstrip()
-                if text.strip() and not is_page_footer(text):
-                    blocks.append(Paragraph(text, Provenance(line=len(blocks) + 1, page=page_no)))
-        if text_pages == 0:
-            raise MissingExtraError(
-                path, "这是扫描件（没有文字层），需要安装 OCR 组件：pip install 'xxgk[ocr]'"
-            )
+        for page_no, glyphs in enumerate(pages, 1):
+            add_page_lines(blocks, glyphs, page_no)
     finally:
         pdf.close()
-    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="pdf")
+    source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
     return Document(blocks=list(blocks), source=source)

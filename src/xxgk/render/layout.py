@@ -45,7 +45,7 @@ def format_value(value: Any) -> str:
     """A cell as the record holds it: blank stays blank, decimals exact, no trailing zeros."""
     if value is None:
         return ""
-    if isinstance(value, float) or isinstance(value, Decimal):
+    if isinstance(value, float | Decimal):
         d = Decimal(str(value)).normalize()
         return format(d, "f") if d != d.to_integral_value() else str(int(d))
     return str(value)

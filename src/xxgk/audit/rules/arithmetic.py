@@ -70,28 +70,13 @@ def non_negative(ctx: Context) -> Iterator[Finding]:
         if value is None:
             continue
         col = ctx.template.column_of(key)
-        if col.signed:
-            if value != value.to_integral_value():
-                yield Finding(
-                    "NONNEG",
-                    "error",
-                    f"“{ctx.label(key)}”应为整数，表中为 {fmt(value)}。",
-                    [key],
-                    ctx.location(key),
-                )
-            continue
-        if value < 0:
-            yield Finding(
-                "NONNEG", "error", f"“{ctx.label(key)}”为负数（{fmt(value)}）。", [key], ctx.location(key)
-            )
-        elif col.type == "count" and value != value.to_integral_value():
-            yield Finding(
-                "NONNEG",
-                "error",
-                f"“{ctx.label(key)}”应为整数，表中为 {fmt(value)}。",
-                [key],
-                ctx.location(key),
-            )
+        problem = None
+        if value < 0 and not col.signed:
+            problem = f"“{ctx.label(key)}”为负数（{fmt(value)}）。"
+        elif (col.signed or col.type == "count") and value != value.to_integral_value():
+            problem = f"“{ctx.label(key)}”应为整数，表中为 {fmt(value)}。"
+        if problem:
+            yield Finding("NONNEG", "error", problem, [key], ctx.location(key))
 
 
 @rule("T_EXTRA_SUBTOTAL")
