@@ -27,6 +27,20 @@ def label_score(row: LogicalRow, spec: RowSpec) -> int:
     return next((len(c) * 2 for c in spec.cores if c in row.label), 0)
 
 
+_SCORES: dict[tuple[int, str, str], tuple[int, ...]] = {}
+
+
+def label_scores(row: LogicalRow, table: TableSpec) -> tuple[int, ...]:
+    """label_score against every row of `table`, memoised: the same labels recur in every report."""
+    key = (id(table), row.label, row.last_label)
+    found = _SCORES.get(key)
+    if found is None:
+        if len(_SCORES) > 200_000:
+            _SCORES.clear()
+        found = _SCORES[key] = tuple(label_score(row, spec) for spec in table.rows)
+    return found
+
+
 def _fuzzy_score(row: LogicalRow, spec: RowSpec) -> int:
     if spec.exact or not row.label:
         return 0
@@ -39,7 +53,7 @@ def is_header(row: LogicalRow, table: TableSpec) -> bool:
 
 
 def names_row(row: LogicalRow, table: TableSpec) -> bool:
-    return any(label_score(row, spec) > 0 for spec in table.rows)
+    return any(label_scores(row, table))
 
 
 def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow:
@@ -51,7 +65,7 @@ def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow])
 
 
 def _naming_score(row: LogicalRow, table: TableSpec) -> int:
-    return max((label_score(row, spec) for spec in table.rows), default=0)
+    return max(label_scores(row, table), default=0)
 
 
 def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
@@ -145,7 +159,7 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
     for o, row in enumerate(rows):
         if _weak(row):
             continue
-        scores = [label_score(row, spec) for spec in table.rows]
+        scores = list(label_scores(row, table))
         if not any(scores) and row.values:
             scores = [_fuzzy_score(row, spec) for spec in table.rows]
         bonus = 1000 if row.values else 0
@@ -170,7 +184,8 @@ def _claims(
     for o in obs:
         if o in used or not _weak(rows[o]):
             continue
-        scores = [(label_score(rows[o], table.rows[s]), s) for s in free if s not in out]
+        all_scores = label_scores(rows[o], table)
+        scores = [(all_scores[s], s) for s in free if s not in out]
         best = max(scores, default=(0, -1))
         if best[0] > 0:
             out[best[1]] = o
