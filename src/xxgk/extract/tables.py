@@ -112,10 +112,11 @@ def _trace(
 def extract_table(
     units: list[Unit], table: TableSpec, template: Template, hints: dict[str, set[Decimal]]
 ) -> TableResult:
-    rows = data_rows(units_to_rows(units), table)
+    logical = units_to_rows(units)  # tokenise the region once
+    rows = data_rows(logical, table)
     if table.flow:
         arity = len(table.rows[0].columns)
-        flow = _flow_row(units_to_rows(units), table, arity)
+        flow = _flow_row(logical, table, arity)
         mapped = {0: flow} if flow is not None else {}
     else:
         mapped = {si: rows[o] for si, o in match_rows(rows, table).items()}
