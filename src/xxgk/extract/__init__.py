@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from xxgk.errors import NotAReportError
@@ -15,7 +15,7 @@ from xxgk.extract.sections import extract_sections
 from xxgk.extract.tables import TableResult, extract_table
 from xxgk.extract.template import Template, load_template
 from xxgk.extract.units import Unit, document_to_units
-from xxgk.model import Document, set_cell
+from xxgk.model import Document
 
 SCHEMA_VERSION = 1
 REPORT_WORDS = ("政府信息公开", "年度报告")
@@ -40,17 +40,25 @@ def _is_report(norm_text: str, title_found: bool, n_sections: int, template: str
     return has_tables or (title_found and n_sections >= 3) or (template == "legacy" and title_found)
 
 
-def _json_value(template: Template, key: str, value: Decimal | None) -> int | float | None:
-    if value is None:
-        return None
-    col = template.column_of(key)
-    return float(value) if col.type == "amount" else to_json_number(value)
+@lru_cache(maxsize=4096)
+def _path(key: str) -> tuple[tuple[str, ...], str]:
+    """'requests.withheld.state_secret.total' → (('withheld', 'state_secret'), 'total')."""
+    parts = key.split(".")[1:]
+    return tuple(parts[:-1]), parts[-1]
 
 
 def _table_record(template: Template, result: TableResult) -> dict[str, Any]:
+    """The table's nested JSON object: counts as int, the fee amount (万元/元) as float."""
     out: dict[str, Any] = {}
+    columns = template.cell_columns
     for key, value in result.values.items():
-        set_cell(out, key.split(".", 1)[1], _json_value(template, key, value))
+        parents, leaf = _path(key)
+        node = out
+        for part in parents:
+            node = node.setdefault(part, {})
+        if value is not None:
+            value = float(value) if columns[key].type == "amount" else to_json_number(value)  # type: ignore[assignment]
+        node[leaf] = value
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from xxgk.extract.labels import normalize
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
@@ -49,31 +50,41 @@ class LogicalRow:
 
 
 def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance]]:
-    """Tokenise a paragraph: ('text'|'value', raw, prov). List markers glued to digits go to the label."""
+    """Tokenise a paragraph: ('text'|'value'|'margin', raw, prov)."""
+    line, page, x0 = base.line, base.page, base.x or 0
+    return [
+        (kind, tok, Provenance(line=line, page=page, x=base.x if pos < 0 else x0 + pos))
+        for kind, tok, pos in _classify(text)
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _classify(text: str) -> tuple[tuple[str, str, int], ...]:
+    """(kind, raw, offset) of each token; offset -1 for a margin character. List markers glued to
+    digits go to the label. Cached: row labels and cells recur in every report."""
     raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
-    out: list[tuple[str, str, Provenance]] = []
+    out: list[tuple[str, str, int]] = []
     if _margin_char(raw):  # one character of a group label printed down the first column
-        out.append(("margin", raw[0][1], Provenance(line=base.line, page=base.page, x=base.x)))
+        out.append(("margin", raw[0][1], -1))
         raw = raw[2:]
     for i, (kind, tok, pos) in enumerate(raw):
-        nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
-        prov = Provenance(line=base.line, page=base.page, x=(base.x or 0) + pos)
         if kind == "ws":
             continue
         if kind == "num":
+            nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
             if tok.isdigit() and _MARKER_AFTER.match(text[pos + len(tok) : pos + len(tok) + 2] + " "):
                 if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'
-                    out.append(("value", tok[:-1], prov))
-                out.append(("text", tok[-1], prov))
+                    out.append(("value", tok[:-1], pos))
+                out.append(("text", tok[-1], pos))
                 continue
             if nxt.startswith(_NOT_A_VALUE_AFTER):
-                out.append(("text", tok, prov))
+                out.append(("text", tok, pos))
                 continue
         if kind == "text" and tok.strip() in ZERO_WORDS and _standalone(text, pos, len(tok)):
-            out.append(("value", tok, prov))
+            out.append(("value", tok, pos))
             continue
-        out.append(("text" if kind == "text" else "value", tok, prov))
-    return out
+        out.append(("text" if kind == "text" else "value", tok, pos))
+    return tuple(out)
 
 
 def _margin_char(raw: list[tuple[str, str, int]]) -> bool:

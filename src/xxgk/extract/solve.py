@@ -117,6 +117,8 @@ def _differing(rows: list[RowChoice], classes: list[list[list[int]]], ties: list
 
 
 def solve(rows: list[RowChoice], identities: list[Identity], hints: dict[str, set[Decimal]]) -> Solution:
+    if all(len(r.readings) <= 1 for r in rows):  # nothing to choose: most tables of most reports
+        return Solution(values=_values(rows, {}), chosen=dict.fromkeys(range(len(rows)), 0))
     if prod(len(r.readings) for r in rows) > MAX_NODES:
         _prune_locally(rows, identities)
     for row in rows:  # the layout's favourite first: a good bound is found at the first leaf

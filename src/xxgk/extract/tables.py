@@ -50,8 +50,7 @@ class TableResult:
 
 
 def _cell_keys(table: TableSpec, row_index: int) -> tuple[str, ...]:
-    row = table.rows[row_index]
-    return tuple(".".join(p for p in (table.key, row.key, col) if p) for col in row.columns)
+    return table.rows[row_index].keys
 
 
 def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRow | None:

@@ -35,6 +35,7 @@ class RowSpec:
     exact: bool = False  # the label (without markers) must equal a core, not merely contain it
     optional: bool = False
     replaces: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()  # full dotted cell key of each column, e.g. requests.total.natural_person
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,17 +46,14 @@ class TableSpec:
     header: tuple[str, ...]
     rows: tuple[RowSpec, ...]
     flow: bool = False  # values flow through physical rows in print order (表四)
+    required_keys: tuple[str, ...] = ()  # cell keys of the non-optional rows, in print order
+    all_keys: tuple[str, ...] = ()
 
     def row(self, key: str) -> RowSpec:
         return next(r for r in self.rows if r.key == key)
 
     def cell_keys(self, include_optional: bool = False) -> list[str]:
-        return [
-            ".".join(p for p in (self.key, row.key, col) if p)
-            for row in self.rows
-            if include_optional or not row.optional
-            for col in row.columns
-        ]
+        return list(self.all_keys if include_optional else self.required_keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,36 +83,31 @@ class Template:
     identities: tuple[Identity, ...]
     sets: dict[str, tuple[str, ...]]
     cell_columns: dict[str, ColumnSpec]
+    cell_labels: dict[str, str]
 
     def table(self, key: str) -> TableSpec:
         return next(t for t in self.tables if t.key == key)
 
     def cell_keys(self) -> list[str]:
-        return [k for t in self.tables for k in t.cell_keys()]
+        return [k for t in self.tables for k in t.required_keys]
 
     def column_of(self, cell_key: str) -> ColumnSpec:
         return self.cell_columns[cell_key]
 
     def label_of(self, cell_key: str) -> str:
         """Human label of a cell, e.g. '（七）总计 · 自然人'."""
-        table, _, rest = cell_key.partition(".")
-        spec = self.table(table)
-        for row in spec.rows:
-            prefix = f"{row.key}." if row.key else ""
-            col = rest[len(prefix) :] if rest.startswith(prefix) else None
-            if col in row.columns:
-                column = self.columns[col].label
-                return f"{row.label} · {column}" if row.key else column
-        return cell_key
+        return self.cell_labels.get(cell_key, cell_key)
 
 
-def _row(data: dict[str, Any], default_columns: tuple[str, ...]) -> RowSpec:
+def _row(data: dict[str, Any], default_columns: tuple[str, ...], table_key: str) -> RowSpec:
     cores = sorted({normalize(c) for c in data.get("cores", [])}, key=len, reverse=True)
+    columns = tuple(data.get("columns", default_columns))
     return RowSpec(
+        keys=tuple(".".join(p for p in (table_key, data["key"], col) if p) for col in columns),
         key=data["key"],
         label=data["label"],
         cores=tuple(cores),
-        columns=tuple(data.get("columns", default_columns)),
+        columns=columns,
         exact=bool(data.get("exact", False)),
         optional=bool(data.get("optional", False)),
         replaces=tuple(data.get("replaces", ())),
@@ -122,13 +115,16 @@ def _row(data: dict[str, Any], default_columns: tuple[str, ...]) -> RowSpec:
 
 
 def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ...] = ()) -> TableSpec:
+    specs = tuple(_row(r, cols, data["key"]) for r in rows)
     return TableSpec(
         key=data["key"],
         title=data["title"],
         start=tuple(normalize(s) for s in data.get("start", [])),
         header=tuple(normalize(s) for s in data.get("header", [])),
-        rows=tuple(_row(r, cols) for r in rows),
+        rows=specs,
         flow=bool(data.get("flow", False)),
+        required_keys=tuple(k for r in specs if not r.optional for k in r.keys),
+        all_keys=tuple(k for r in specs for k in r.keys),
     )
 
 
@@ -179,13 +175,20 @@ def load_template(name: str) -> Template:
         _table(common["appeals"], common["appeals"]["rows"]),
     )
     cell_columns = {
-        ".".join(p for p in (t.key, row.key, col) if p): columns[col]
+        key: columns[col]
         for t in tables
         for row in t.rows
-        for col in row.columns
+        for key, col in zip(row.keys, row.columns, strict=True)
+    }
+    cell_labels = {
+        key: f"{row.label} · {columns[col].label}" if row.key else columns[col].label
+        for t in tables
+        for row in t.rows
+        for key, col in zip(row.keys, row.columns, strict=True)
     }
     return Template(
         cell_columns=cell_columns,
+        cell_labels=cell_labels,
         name=own["name"],
         notice=own["notice"],
         first_year=int(own["first_year"]),

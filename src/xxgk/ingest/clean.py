@@ -27,8 +27,13 @@ _FOOTER = re.compile(
 )
 
 
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+
+
 def clean_text(text: str) -> str:
-    return text.translate(_FOLD)
+    """Fold only when something needs folding: a regex scan is far cheaper than str.translate with a
+    dict table, and most text has nothing to fold."""
+    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
 
 
 def is_page_footer(line: str) -> bool:

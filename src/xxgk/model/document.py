@@ -9,9 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Provenance:
-    """Where a piece of text sits in the source (1-based; None where it does not apply)."""
+    """Where a piece of text sits in the source (1-based; None where it does not apply).
+
+    Treat as immutable. Not declared frozen: readers create one per cell and token, and a frozen
+    dataclass costs four times as much to construct.
+    """
 
     line: int | None = None
     page: int | None = None
