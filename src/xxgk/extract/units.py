@@ -73,9 +73,14 @@ def _section_of(title: str) -> str | None:
     return None
 
 
+_MARKER_HINT = re.compile(rf"[{_CN}]、|第[{_CN}]部分")
+
+
 def _split_paragraph(p: Paragraph) -> list[Unit]:
     text = p.text
-    cuts = [m.start("marker") for m in _heading_re().finditer(text)]
+    # the heading pattern backtracks at every position; most paragraphs have no list marker at all
+    has_marker = _MARKER_HINT.search(text) is not None
+    cuts = [m.start("marker") for m in _heading_re().finditer(text)] if has_marker else []
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]
     units: list[Unit] = []
@@ -86,7 +91,7 @@ def _split_paragraph(p: Paragraph) -> list[Unit]:
             continue
         x = (p.prov.x or 0) + a + len(raw) - len(raw.lstrip())  # the piece's character column
         unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=x))
-        m = _heading_re().match(piece)
+        m = _heading_re().match(piece) if has_marker else None
         if m and (len(piece) <= 40 or b - a < len(text)):
             unit.section = _section_of(m["title"])
             unit.heading = (m["marker"] + m["title"]).strip()

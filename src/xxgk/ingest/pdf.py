@@ -61,20 +61,44 @@ def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
     return [g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0]
 
 
+@dataclass(slots=True)
+class _Line:
+    lo: float
+    hi: float
+    members: list[Glyph]
+
+
+def _window(lines: list[_Line], centre: float, reach: float) -> int:
+    """Index of the first line that could still overlap a glyph at `centre` (lines run top down)."""
+    start = len(lines)
+    while start > 0 and (lines[start - 1].lo + lines[start - 1].hi) / 2 - centre <= reach:
+        start -= 1
+    return start
+
+
 def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Group glyphs into visual lines: a glyph joins a line when their vertical spans overlap by half."""
-    lines: list[tuple[float, float, list[Glyph]]] = []
+    """Group glyphs into visual lines: a glyph joins the first line whose vertical span overlaps its own
+    by half.
+
+    Glyphs come top to bottom, so only the last few lines can overlap a glyph: those whose centre lies
+    within half the tallest line plus half the glyph. Scanning just those keeps a dense page linear.
+    """
+    lines: list[_Line] = []
+    tallest = 0.0
     for g in sorted(glyphs, key=lambda g: (-(g.top + g.bottom) / 2, g.left)):
         h = max(g.top - g.bottom, 1.0)
-        for n, (lo, hi, members) in enumerate(lines):
-            overlap = min(hi, g.top) - max(lo, g.bottom)
-            if overlap > 0.5 * min(h, hi - lo):
-                members.append(g)
-                lines[n] = (min(lo, g.bottom), max(hi, g.top), members)
+        start = _window(lines, (g.top + g.bottom) / 2, (tallest + h) / 2)
+        for line in lines[start:]:
+            if min(line.hi, g.top) - max(line.lo, g.bottom) > 0.5 * min(h, line.hi - line.lo):
+                line.members.append(g)
+                line.lo, line.hi = min(line.lo, g.bottom), max(line.hi, g.top)
+                tallest = max(tallest, line.hi - line.lo)
                 break
         else:
-            lines.append((g.bottom, g.top, [g]))
-    return [sorted(m, key=lambda g: g.left) for _, _, m in sorted(lines, key=lambda t: -(t[0] + t[1]) / 2)]
+            lines.append(_Line(g.bottom, g.top, [g]))
+            tallest = max(tallest, h)
+    ordered = sorted(lines, key=lambda t: -(t.lo + t.hi) / 2)
+    return [sorted(line.members, key=lambda g: g.left) for line in ordered]
 
 
 def layout_line(line: list[Glyph], unit: float) -> str:
