@@ -26,3 +26,20 @@ def load_gold(path: Path) -> dict:
 
 TEXT_FAMILY = (".txt", ".md")
 GOLD_CASES = gold_pairs(SEEDS, TEXT_FAMILY) + gold_pairs(REAL, TEXT_FAMILY)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """URL of a private PostgreSQL server on 127.0.0.1, started for this session and deleted after it.
+
+    Skips (with the reason) when no PostgreSQL binaries are installed; CI installs them.
+    """
+    from pgserver import find_bin_dir, start_server, stop_and_remove
+
+    if find_bin_dir() is None:
+        pytest.skip("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt install postgresql)")
+    server = start_server()
+    try:
+        yield server.url()
+    finally:
+        stop_and_remove(server)

@@ -1,0 +1,145 @@
+"""Python values ↔ column values, identical for both backends.
+
+The drivers differ in what they hand back — psycopg parses JSON columns, DuckDB returns the text — so
+every value read goes through `load_json`, and every row becomes a `StoredReport` here, in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from xxgk.model.record import cell_items
+from xxgk.store.base import NewReport, StoredReport
+
+FINDING_FIELDS = ("rule", "severity", "message", "cells", "location")
+
+
+def _default(value: Any) -> Any:
+    """Decimals (exact money in the record) become JSON numbers; nothing else unknown is accepted."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dump_json(value: Any) -> str | None:
+    """Compact UTF-8 JSON text (Chinese kept readable in the database); None stays NULL."""
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def load_json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def utc_now() -> datetime:
+    """Naive UTC for the TIMESTAMP column (see schema.py)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def cell_value(value: Any) -> float | None:
+    """Numbers are stored as DOUBLE; anything else (blank, a stray string) is NULL, never 0."""
+    if type(value) is int or type(value) is float:  # the common case, checked cheaply first
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
+def read_cell(value: float | None) -> float | int | None:
+    """Counts come back as int; the fee amount keeps its fraction."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
+    """Column arrays (one list per column of UPSERT_REPORTS, in order) for reports."""
+    region = [r.record.get("region") for r in reports]
+    return [
+        [r.source_path for r in reports],
+        [r.sha256 for r in reports],
+        [r.format for r in reports],
+        [r.agency for r in reports],
+        [r.agency_key for r in reports],
+        [r.year for r in reports],
+        [r.template for r in reports],
+        [r.parser_version for r in reports],
+        [g if isinstance(g, str) else None for g in region],
+        [dump_json(r.record) for r in reports],
+    ]
+
+
+def cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[list[Any]]:
+    """(report_id[], key[], value[]) for every dotted cell key of the three tables."""
+    id_column: list[int] = []
+    keys: list[str] = []
+    values: list[float | None] = []
+    for report_id, report in zip(ids, reports, strict=True):
+        items = list(cell_items(report.record))
+        id_column += [report_id] * len(items)
+        keys += [key for key, _ in items]
+        values += [cell_value(value) for _, value in items]
+    return [id_column, keys, values]
+
+
+def finding_columns(by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[list[Any]]:
+    """(report_id[], seq[], rule[], severity[], message[], cells[], location[], extra[]) arrays.
+
+    Keys beyond the record.md shape (e.g. S_AMBIGUOUS_CELLS "candidates") go to `extra`, so a finding
+    reads back exactly as it was given. "scope" is the store's own column and is not kept in `extra`.
+    """
+    out: list[list[Any]] = [[] for _ in range(8)]
+    for report_id, findings in by_report:
+        for seq, finding in enumerate(findings):
+            extra = {k: v for k, v in finding.items() if k not in (*FINDING_FIELDS, "scope")}
+            row = [
+                report_id,
+                seq,
+                str(finding["rule"]),
+                str(finding["severity"]),
+                str(finding.get("message", "")),
+                dump_json(finding.get("cells", [])),
+                dump_json(finding.get("location")),
+                dump_json(extra or None),
+            ]
+            for column, value in zip(out, row, strict=True):
+                column.append(value)
+    return out
+
+
+def read_finding(row: Sequence[Any]) -> dict[str, Any]:
+    """A FINDING_COLUMNS row as the record.md finding plus its "scope"."""
+    rule, severity, message, cells, location, extra, scope = row
+    finding: dict[str, Any] = {
+        "rule": rule,
+        "severity": severity,
+        "message": message,
+        "cells": load_json(cells) or [],
+        "location": load_json(location),
+    }
+    finding.update(load_json(extra) or {})
+    finding["scope"] = scope
+    return finding
+
+
+def read_report(row: Sequence[Any]) -> StoredReport:
+    """A REPORT_COLUMNS row as a StoredReport."""
+    rid, source_path, sha256, fmt, agency, key, year, template, version, record, parsed_at = row
+    return StoredReport(
+        id=int(rid),
+        source_path=source_path,
+        sha256=sha256,
+        format=fmt,
+        agency=agency,
+        agency_key=key,
+        year=year,
+        template=template,
+        parser_version=version,
+        record=load_json(record),
+        parsed_at=parsed_at.replace(tzinfo=UTC),
+    )
