@@ -26,6 +26,9 @@ class NewReport:
     template: str
     parser_version: str
     record: dict[str, Any]
+    # the text the report was read from (text formats: decoded text, line numbers as in findings;
+    # PDF: page texts separated by "\f"), so findings can be shown beside their source excerpt
+    source_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,10 @@ class Store(Protocol):
 
     def report_for(self, agency_key: str, year: int) -> StoredReport | None:
         """The agency's report for that year (latest parsed if several), aliases applied."""
+        ...
+
+    def source_text(self, report_id: int) -> str | None:
+        """The text stored with the report (see NewReport.source_text), or None."""
         ...
 
     def cells(self, report_id: int) -> dict[str, float | int | None]:

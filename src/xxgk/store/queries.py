@@ -107,6 +107,11 @@ INSERT INTO findings (report_id, scope, seq, rule, severity, message, cells, loc
 SELECT unnest(?::BIGINT[]), ?, unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
        unnest(?::TEXT[]), unnest(?::TEXT[])::JSON, unnest(?::TEXT[])::JSON, unnest(?::TEXT[])::JSON
 """
+DELETE_SOURCES = (
+    "DELETE FROM sources WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))"
+)
+INSERT_SOURCES = "INSERT INTO sources (report_id, text) SELECT unnest(?::BIGINT[]), unnest(?::TEXT[])"
+SOURCE_TEXT = "SELECT text FROM sources WHERE report_id = ?"
 EXISTING_IDS = "SELECT id FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))"
 CANONICAL_KEY = "SELECT agency_key FROM agency_aliases WHERE alias_key = ?"
 UPSERT_ALIAS = """

@@ -80,6 +80,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX agency_aliases_target ON agency_aliases (agency_key)",
         ),
     ),
+    Migration(
+        2,
+        "sources: the text a report was read from, for excerpts beside its findings",
+        ("CREATE TABLE sources (report_id BIGINT PRIMARY KEY, text TEXT NOT NULL)",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

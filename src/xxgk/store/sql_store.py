@@ -137,6 +137,7 @@ class SqlStore(ABC):
             self._insert(queries.INSERT_CELLS, codec.cell_columns(ids, unique))
             findings = [(i, r.record.get("findings") or []) for i, r in zip(ids, unique, strict=True)]
             self._replace_findings("report", findings)
+            self._replace_sources(ids, unique)
         return [int(id_of[r.sha256]) for r in reports]
 
     def _insert(self, sql: str, columns: list[list[Any]], *scalars: Any) -> None:
@@ -152,7 +153,16 @@ class SqlStore(ABC):
         self._rows(queries.DELETE_FINDINGS, [scope, min(ids), max(ids), ids])
         self._insert(queries.INSERT_FINDINGS, codec.finding_columns(by_report), scope)
 
+    def _replace_sources(self, ids: Sequence[int], reports: Sequence[NewReport]) -> None:
+        self._rows(queries.DELETE_SOURCES, [min(ids), max(ids), list(ids)])
+        kept = [(i, r.source_text) for i, r in zip(ids, reports, strict=True) if r.source_text is not None]
+        self._insert(queries.INSERT_SOURCES, [[i for i, _ in kept], [t for _, t in kept]])
+
     # --- reading ----------------------------------------------------------------------------
+    def source_text(self, report_id: int) -> str | None:
+        rows = self._rows(queries.SOURCE_TEXT, [report_id])
+        return rows[0][0] if rows else None
+
     def get_report(self, report_id: int) -> StoredReport | None:
         found = self._reports_by_ids([report_id])
         return found[0] if found else None
