@@ -83,3 +83,20 @@ class Document:
             else:
                 parts.extend("\t".join(c.text for c in row.cells) for row in block.rows)
         return "\n".join(parts)
+
+    def source_text(self) -> str:
+        """The text findings point into: each paragraph and table row on its own source line where the
+        reader numbers lines (text formats, PDF), so that `location.line` N is line N of this text;
+        reading order otherwise (DOCX, HTML locate by table/row/col)."""
+        numbered: dict[int, str] = {}
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                if block.prov.line:
+                    numbered[block.prov.line] = block.text
+                continue
+            for row in block.rows:
+                if row.prov.line:
+                    numbered[row.prov.line] = "\t".join(c.text for c in row.cells)
+        if not numbered:
+            return self.plain_text()
+        return "\n".join(numbered.get(i, "") for i in range(1, max(numbered) + 1))
