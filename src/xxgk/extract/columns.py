@@ -102,13 +102,9 @@ def _centres(row: LogicalRow) -> list[float] | None:
 def _from_full_rows(
     row: LogicalRow, columns: tuple[str, ...], peers: list[tuple[tuple[str, ...], LogicalRow]]
 ) -> list[float] | None:
-    """The nearest row of the same columns with a number in every cell."""
+    """The nearest row of the same columns with a number in every cell (`peers` are all full)."""
     line = row.prov.line or 0
-    full = [
-        (abs((p.prov.line or 0) - line), p)
-        for cols, p in peers
-        if cols == columns and len(p.values) == len(cols)
-    ]
+    full = [(abs((p.prov.line or 0) - line), p) for cols, p in peers if cols == columns]
     for _, peer in sorted(full, key=lambda t: t[0]):
         centres = _centres(peer)
         if centres is not None and all(a < b for a, b in pairwise(centres)):
@@ -121,7 +117,11 @@ def column_guides(
 ) -> dict[int, list[float]]:
     """Spec-row index → x-centre of each of its columns, for text rows that left cells out."""
     blocks = _header_blocks(units)
-    peers = [(table.rows[si].columns, r) for si, r in mapped.items() if not r.explicit]
+    peers = [
+        (cols, r)
+        for si, r in mapped.items()
+        if not r.explicit and len(r.values) == len(cols := table.rows[si].columns)
+    ]
     out: dict[int, list[float]] = {}
     for si, row in mapped.items():
         cols = table.rows[si].columns
