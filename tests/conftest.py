@@ -35,9 +35,11 @@ def pg_url():
     Skips (with the reason) when no PostgreSQL binaries are installed; CI installs them.
     """
     from pgserver import find_bin_dir, start_server, stop_and_remove
+    from system import ensure_apt_package
 
-    if find_bin_dir() is None:
-        pytest.skip("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt install postgresql)")
+    missing = ensure_apt_package("postgresql", lambda: find_bin_dir() is not None)
+    if missing:
+        pytest.skip(missing)
     server = start_server()
     try:
         yield server.url()

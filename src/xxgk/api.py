@@ -22,10 +22,15 @@ def parse(path: str | Path) -> dict[str, Any]:
     return parse_extraction(path).record
 
 
-def parse_bytes(data: bytes, name: str = "<bytes>") -> dict[str, Any]:
+def parse_bytes_extraction(data: bytes, name: str = "<bytes>") -> Extraction:
+    """As parse_extraction, for bytes already in memory (uploads, archive members, ingest workers)."""
     ex = extract(read_bytes(data, name))
     ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
-    return ex.record
+    return ex
+
+
+def parse_bytes(data: bytes, name: str = "<bytes>") -> dict[str, Any]:
+    return parse_bytes_extraction(data, name).record
 
 
 def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:

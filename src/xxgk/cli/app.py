@@ -119,3 +119,8 @@ def render(
 
 def main() -> None:
     app()
+
+
+from xxgk.cli import analysis as _analysis  # noqa: E402,F401
+from xxgk.cli import corpus as _corpus  # noqa: E402,F401
+from xxgk.cli import serve as _serve  # noqa: E402,F401

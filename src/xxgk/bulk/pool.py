@@ -1,0 +1,218 @@
+"""Parsing engines: where `parse_one` runs. The coordinator (run.py) only sees outcomes stream back.
+
+`ProcessEngine` keeps a bounded window of files in flight in a process pool, so memory stays flat
+whatever the corpus size. Two safety nets beyond the worker's own alarm:
+
+* no file settles for `hard_timeout` seconds (code stuck in C, where the alarm cannot land): the pool is
+  killed and the files that were in flight are re-run one at a time in a fresh single-worker pool, so
+  the culprit alone is reported as 超时 and the innocent ones are parsed;
+* a worker process dies (a crash in a native library, the OOM killer): same isolation, the culprit is
+  reported as 异常退出.
+
+Workers start from a fork server (clean process, xxgk preloaded), not by forking the coordinator, which
+holds database connections and the progress bar's thread. Each worker exits when the coordinator dies,
+so a `kill -9` of ingest leaves no orphans behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TypeVar
+
+from xxgk.bulk.model import Failure
+from xxgk.bulk.worker import Outcome, parse_one
+from xxgk.errors import XxgkError
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Files queued per worker: enough work to keep the workers busy while the single writer is away storing a
+# batch (~0.5 s for 200 reports); payloads are paths, or bytes for archive members and uploads.
+WINDOW_PER_WORKER = 32
+PRELOAD = ["xxgk.bulk.worker", "xxgk.bulk.crossyear", "xxgk.api"]
+START_TIMEOUT = 60.0  # seconds for a fresh pool to run its first task
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    name: str
+    payload: bytes | str  # bytes, or a path the worker reads itself
+
+
+class InProcessEngine:
+    """Parse in the calling process: a few web uploads, debugging, or `workers=0`."""
+
+    def __init__(self, parser_version: str, timeout: float | None) -> None:
+        self.parser_version, self.timeout = parser_version, timeout
+
+    def run(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
+        for item in items:
+            yield parse_one(item.name, item.payload, self.parser_version, self.timeout)
+
+    def map(self, fn: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
+        return [fn(chunk) for chunk in chunks]
+
+
+class WorkerStartError(XxgkError):
+    """Worker processes cannot start at all (not one file's fault): stop instead of failing every file."""
+
+    @property
+    def message(self) -> str:
+        return f"无法启动解析进程：{self.reason}。可改用 --workers 0 在本进程内解析。"
+
+
+class ProcessEngine:
+    """Parse in `workers` processes with at most `window` files in flight."""
+
+    def __init__(
+        self, workers: int, parser_version: str, timeout: float | None, hard_timeout: float | None = None
+    ) -> None:
+        self.workers = max(1, workers)
+        self.window = self.workers * WINDOW_PER_WORKER
+        self.parser_version, self.timeout = parser_version, timeout
+        if hard_timeout is None and timeout is not None:
+            hard_timeout = timeout * 1.5 + 10
+        self.hard_timeout = hard_timeout
+        self._pool: ProcessPoolExecutor | None = None  # the parsing pool while `run` is live
+        self._side: ProcessPoolExecutor | None = None  # the writer's side work (`map`)
+
+    def map(self, fn: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
+        """Side work for the writer (the cross-year rules), so the single writer only reads and writes.
+
+        It runs in a second pool of the same size: in the parsing pool it would queue behind the whole
+        window of files while the writer waits. The OS shares the cores between both pools. Here
+        instead when that pool breaks or stalls, or once parsing is over (the last batch)."""
+        if self._pool is not None and len(chunks) > 1:
+            try:
+                self._side = self._side or _start_pool(self.workers)
+                futures = [self._side.submit(fn, chunk) for chunk in chunks]
+                return [f.result(timeout=self.hard_timeout) for f in futures]
+            except (BrokenProcessPool, TimeoutError, WorkerStartError):
+                if self._side is not None:
+                    _kill(self._side)
+                self._side = None
+        return [fn(chunk) for chunk in chunks]
+
+    def run(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
+        todo = iter(items)
+        inflight: dict[Future[Outcome], WorkItem] = {}
+        pool = self._pool = _start_pool(self.workers)
+        try:
+            while True:
+                suspects = self._fill(pool, todo, inflight)
+                if not inflight and not suspects:
+                    pool.shutdown(wait=True)
+                    return
+                if not suspects:
+                    done, _ = wait(inflight, timeout=self.hard_timeout, return_when=FIRST_COMPLETED)
+                    stalled = not done  # nothing settled within the hard limit: someone is stuck
+                    for future in done:
+                        item = inflight.pop(future)
+                        try:
+                            yield future.result()
+                        except BrokenProcessPool:
+                            suspects.append(item)
+                    if not stalled and not suspects:
+                        continue
+                suspects += inflight.values()
+                inflight.clear()
+                self._pool = None
+                _kill(pool)
+                yield from self._isolate(suspects)
+                pool = self._pool = _start_pool(self.workers)
+        finally:
+            self._pool = None
+            _kill(pool)
+            if self._side is not None:
+                _kill(self._side)
+                self._side = None
+
+    def _fill(self, pool: ProcessPoolExecutor, todo: Iterator[WorkItem], inflight: dict) -> list[WorkItem]:
+        """Top up the window; returns the item whose submission found the pool broken, if any."""
+        while len(inflight) < self.window:
+            item = next(todo, None)
+            if item is None:
+                return []
+            try:
+                future = pool.submit(parse_one, item.name, item.payload, self.parser_version, self.timeout)
+            except BrokenProcessPool:
+                return [item]
+            inflight[future] = item
+        return []
+
+    def _isolate(self, suspects: list[WorkItem]) -> Iterator[Outcome]:
+        """Re-run each suspect alone so only the file that hangs or crashes is reported."""
+        for item in suspects:
+            pool = _start_pool(1)
+            try:
+                future = pool.submit(parse_one, item.name, item.payload, self.parser_version, self.timeout)
+                done, _ = wait([future], timeout=self.hard_timeout)
+                if not done:
+                    yield Failure(
+                        item.name,
+                        f"处理文件 {item.name} 超时（超过 {self.hard_timeout:g} 秒无响应），已跳过。",
+                    )
+                else:
+                    yield future.result()
+            except BrokenProcessPool:
+                yield Failure(
+                    item.name, f"处理文件 {item.name} 时处理进程异常退出（解析库崩溃或内存不足），已跳过。"
+                )
+            finally:
+                _kill(pool)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers are known to start (one round trip), so a systemic failure raises once
+    instead of being blamed on every file in turn."""
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_watch_parent)
+    try:
+        pool.submit(os.getpid).result(timeout=START_TIMEOUT)
+    except (BrokenProcessPool, TimeoutError, OSError) as exc:
+        _kill(pool)
+        raise WorkerStartError("<workers>", f"{type(exc).__name__}: {exc}") from exc
+    return pool
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork server where possible: workers start clean, not as copies of a coordinator that holds a
+    database connection and a progress-bar thread. `python -` (main read from stdin) cannot be
+    re-imported by such workers, so it falls back to fork."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context()
+    if main_file is not None and not os.path.exists(main_file):
+        return multiprocessing.get_context("fork")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool now: a wedged worker would make a polite shutdown wait forever."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _watch_parent() -> None:
+    """Worker initializer: exit as soon as the coordinator is gone (kill -9), instead of waiting forever
+    on a task queue nobody will feed."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(0)
