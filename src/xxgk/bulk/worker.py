@@ -19,6 +19,7 @@ from typing import Any
 from xxgk.bulk.model import Failure
 from xxgk.errors import XxgkError
 from xxgk.store.base import NewReport
+from xxgk.store.codec import encode
 
 Outcome = NewReport | Failure
 DEFAULT_TIMEOUT = 120.0  # seconds per file; OCR of a long scanned PDF is the slowest legitimate case
@@ -93,6 +94,7 @@ def to_new_report(
         parser_version=parser_version or xxgk.PARSER_VERSION,
         record=record,
         source_text=source_text,
+        encoded=encode(record),  # here, in parallel, rather than in the single writer
     )
 
 

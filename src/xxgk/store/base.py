@@ -14,6 +14,16 @@ from typing import Any, Protocol, Self
 
 
 @dataclass(frozen=True)
+class Encoded:
+    """A report's column values encoded ahead of time (by an ingest worker), so that the single writer
+    only runs SQL: JSON encoding and flattening the cells cost more than DuckDB's insert itself."""
+
+    record_json: str
+    cell_keys: tuple[str, ...]
+    cell_values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
 class NewReport:
     """A parsed report ready to be stored (what a worker process returns to the writer)."""
 
@@ -29,6 +39,7 @@ class NewReport:
     # the text the report was read from (text formats: decoded text, line numbers as in findings;
     # PDF: page texts separated by "\f"), so findings can be shown beside their source excerpt
     source_text: str | None = None
+    encoded: Encoded | None = None  # see codec.encode; computed by the store when absent
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from xxgk.model.record import cell_items
-from xxgk.store.base import NewReport, StoredReport
+from xxgk.store.base import Encoded, NewReport, StoredReport
 
 FINDING_FIELDS = ("rule", "severity", "message", "cells", "location")
 
@@ -57,6 +57,20 @@ def read_cell(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else float(value)
 
 
+def encode(record: dict[str, Any]) -> Encoded:
+    """What the writer stores of a record, ready for the SQL (see Encoded)."""
+    items = list(cell_items(record))
+    return Encoded(
+        dump_json(record) or "null",
+        tuple(key for key, _ in items),
+        tuple(cell_value(value) for _, value in items),
+    )
+
+
+def _encoded(report: NewReport) -> Encoded:
+    return report.encoded or encode(report.record)
+
+
 def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
     """Column arrays (one list per column of UPSERT_REPORTS, in order) for reports."""
     region = [r.record.get("region") for r in reports]
@@ -70,7 +84,7 @@ def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
         [r.template for r in reports],
         [r.parser_version for r in reports],
         [g if isinstance(g, str) else None for g in region],
-        [dump_json(r.record) for r in reports],
+        [_encoded(r).record_json for r in reports],
     ]
 
 
@@ -80,10 +94,10 @@ def cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[list[
     keys: list[str] = []
     values: list[float | None] = []
     for report_id, report in zip(ids, reports, strict=True):
-        items = list(cell_items(report.record))
-        id_column += [report_id] * len(items)
-        keys += [key for key, _ in items]
-        values += [cell_value(value) for _, value in items]
+        enc = _encoded(report)
+        id_column += [report_id] * len(enc.cell_keys)
+        keys += enc.cell_keys
+        values += enc.cell_values
     return [id_column, keys, values]
 
 
