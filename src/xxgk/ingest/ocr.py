@@ -7,6 +7,7 @@ is downloaded). The boxes go through the same line and column building as a text
 from __future__ import annotations
 
 import logging
+import statistics
 from functools import cache
 
 from xxgk.errors import MissingExtraError
@@ -14,6 +15,45 @@ from xxgk.ingest.pdf import Glyph
 
 SCALE = 2.0  # 144 dpi: enough for table digits, affordable on two cores
 MIN_SCORE = 0.5
+ROW_TOLERANCE = 0.5  # boxes whose vertical centres lie within this many median box heights share a row
+SPAN_HEIGHT = 2.5  # a box this many median heights tall, and taller than wide, is vertical text
+
+
+def _centre(g: Glyph) -> float:
+    return (g.top + g.bottom) / 2
+
+
+def group_rows(boxes: list[Glyph]) -> list[list[Glyph]]:
+    """Group OCR boxes into visual rows by their vertical centres (top down, each row left to right).
+
+    OCR boxes are whole cells, not characters, and their heights vary with the text (a label box is
+    shorter than a digit box beside it), so overlap-based grouping drifts: a box joins the row whose
+    running centre lies within `ROW_TOLERANCE` median box heights of its own centre, else starts a row.
+    Vertical text (a merged cell's label written top to bottom, read as one tall box spanning several
+    table rows) would pull those rows together; it stands on a line of its own at its centre instead.
+    """
+    heights = [g.top - g.bottom for g in boxes if g.top > g.bottom]
+    median = statistics.median(heights) if heights else 1.0
+    tolerance = ROW_TOLERANCE * median
+
+    def spans_rows(g: Glyph) -> bool:
+        h = g.top - g.bottom
+        return h > SPAN_HEIGHT * median and h > 2 * (g.right - g.left)
+
+    rows: list[tuple[float, list[Glyph]]] = []
+    for g in sorted(boxes, key=lambda g: (-_centre(g), g.left)):
+        if spans_rows(g):
+            continue
+        c = _centre(g)
+        if rows and rows[-1][0] - c <= tolerance:
+            centre, members = rows[-1]
+            members.append(g)
+            rows[-1] = ((centre * (len(members) - 1) + c) / len(members), members)
+        else:
+            rows.append((c, [g]))
+    rows += [(_centre(g), [g]) for g in boxes if spans_rows(g)]
+    rows.sort(key=lambda r: -r[0])
+    return [sorted(members, key=lambda g: g.left) for _, members in rows]
 
 
 @cache

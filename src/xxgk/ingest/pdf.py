@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from xxgk.errors import MissingExtraError, UnreadableError
@@ -132,11 +133,19 @@ def _open(data: bytes, path: str):  # type: ignore[no-untyped-def]
         raise UnreadableError(path, "PDF 文件已损坏或格式不正确") from exc
 
 
-def add_page_lines(blocks: list[Paragraph], glyphs: list[Glyph], page_no: int) -> None:
-    """One page's glyphs (or OCR boxes) → layout paragraphs; page footers dropped."""
+Grouper = Callable[[list[Glyph]], list[list[Glyph]]]
+
+
+def add_page_lines(
+    blocks: list[Paragraph], glyphs: list[Glyph], page_no: int, grouper: Grouper = group_lines
+) -> None:
+    """One page's glyphs (or OCR boxes) → layout paragraphs; page footers dropped.
+
+    `grouper` builds the visual lines: `group_lines` for a text layer, the OCR row grouping for a scan.
+    """
     widths = [(g.right - g.left) / len(g.ch) for g in glyphs if any("\u4e00" <= c <= "\u9fff" for c in g.ch)]
     unit = (statistics.median(widths) if widths else 10.0) / 2
-    for line in group_lines(glyphs):
+    for line in grouper(glyphs):
         text = clean_text(layout_line(line, unit)).rstrip()
         if text.strip() and not is_page_footer(text):
             conf = min(g.confidence for g in line)
@@ -146,6 +155,7 @@ def add_page_lines(blocks: list[Paragraph], glyphs: list[Glyph], page_no: int) -
 def read_pdf(data: bytes, path: str) -> Document:
     pdf = _open(data, path)
     fmt = "pdf"
+    grouper: Grouper = group_lines
     try:
         if len(pdf) == 0:
             raise UnreadableError(path, "PDF 没有页面")
@@ -153,12 +163,12 @@ def read_pdf(data: bytes, path: str) -> Document:
             raise UnreadableError(path, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
         pages = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
         if not any(len(g) >= MIN_CHARS_PER_PAGE for g in pages):
-            from xxgk.ingest.ocr import ocr_pages  # a scan: no text layer on any page
+            from xxgk.ingest.ocr import group_rows, ocr_pages  # a scan: no text layer on any page
 
-            pages, fmt = ocr_pages(pdf, path), "pdf-ocr"
+            pages, fmt, grouper = ocr_pages(pdf, path), "pdf-ocr", group_rows
         blocks: list[Paragraph] = []
         for page_no, glyphs in enumerate(pages, 1):
-            add_page_lines(blocks, glyphs, page_no)
+            add_page_lines(blocks, glyphs, page_no, grouper)
     finally:
         pdf.close()
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
