@@ -491,3 +491,23 @@ def test_postgres_without_psycopg_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(MissingExtraError, match=r'pip install "xxgk\[postgres\]"'):
         open_store("postgresql://nobody@127.0.0.1:1/none")
+
+
+def test_report_years_and_record_texts_for_the_bulk_cross_year_step(loaded):
+    """What bulk ingest's cross-year step reads instead of whole reports: metadata with the alias table
+    applied, and records as undecoded JSON text."""
+    store, reports, ids = loaded
+    zz = next(r for r in reports if r.agency == "郑州市公安局")
+    other = next(r for r in reports if r.agency_key != zz.agency_key and r.year is not None)
+    store.merge_agencies(other.agency_key, zz.agency_key)
+    years = sorted({r.year for r in reports if r.year is not None})
+    rows = store.report_years([other.agency_key], years)
+    expected = {
+        i for i, r in zip(ids, reports, strict=True) if r.agency_key in (zz.agency_key, other.agency_key)
+    }
+    assert {rid for rid, *_ in rows} == expected
+    assert {key for _, key, *_ in rows} == {zz.agency_key}
+    assert all(isinstance(year, int) and parsed_at is not None for _, _, year, parsed_at in rows)
+    texts = store.record_texts(ids[:3])
+    assert {i: json.loads(t) for i, t in texts.items()} == {i: store.get_report(i).record for i in ids[:3]}
+    assert store.report_years([], years) == [] and store.record_texts([]) == {}

@@ -48,16 +48,29 @@ def discover(paths: Iterable[str | Path], limits: ZipLimits = DEFAULT_LIMITS) ->
     """Expand PATH arguments into sources, in a stable order, each file once."""
     found = Discovery([], [])
     seen: set[str] = set()
+    real_dirs: dict[str, str] = {}
     for arg in paths:
         for item in _expand(str(arg), limits):
             if isinstance(item, Failure):
                 found.failures.append(item)
                 continue
-            key = item.name if item.path is None else os.path.realpath(item.path)
+            key = item.name if item.path is None else _real_path(item.path, real_dirs)
             if key not in seen:
                 seen.add(key)
                 found.sources.append(item)
     return found
+
+
+def _real_path(path: Path, real_dirs: dict[str, str]) -> str:
+    """os.path.realpath, resolving each folder once: only the file itself may still be a link."""
+    text = str(path)
+    if ".." in path.parts or os.path.islink(text):
+        return os.path.realpath(text)
+    folder, name = os.path.split(text)
+    real = real_dirs.get(folder)
+    if real is None:
+        real = real_dirs[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def _expand(arg: str, limits: ZipLimits) -> Iterator[Source | Failure]:

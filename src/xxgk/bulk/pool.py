@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TypeVar
@@ -102,15 +103,19 @@ class ProcessEngine:
     def run(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         todo = iter(items)
         inflight: dict[Future[Outcome], WorkItem] = {}
+        # Futures report here when they settle: waiting on the queue costs the writer O(1) a file, where
+        # `concurrent.futures.wait` over the whole window installs and removes a waiter on each future.
+        # Futures of a killed pool may still report; they are no longer in `inflight` and are ignored.
+        settled: queue.SimpleQueue[Future[Outcome]] = queue.SimpleQueue()
         pool = self._pool = _start_pool(self.workers)
         try:
             while True:
-                suspects = self._fill(pool, todo, inflight)
+                suspects = self._fill(pool, todo, inflight, settled.put)
                 if not inflight and not suspects:
                     pool.shutdown(wait=True)
                     return
                 if not suspects:
-                    done, _ = wait(inflight, timeout=self.hard_timeout, return_when=FIRST_COMPLETED)
+                    done = _settled(settled, inflight, self.hard_timeout)
                     stalled = not done  # nothing settled within the hard limit: someone is stuck
                     for future in done:
                         item = inflight.pop(future)
@@ -133,7 +138,13 @@ class ProcessEngine:
                 _kill(self._side)
                 self._side = None
 
-    def _fill(self, pool: ProcessPoolExecutor, todo: Iterator[WorkItem], inflight: dict) -> list[WorkItem]:
+    def _fill(
+        self,
+        pool: ProcessPoolExecutor,
+        todo: Iterator[WorkItem],
+        inflight: dict,
+        on_settled: Callable[[Future[Outcome]], None],
+    ) -> list[WorkItem]:
         """Top up the window; returns the item whose submission found the pool broken, if any."""
         while len(inflight) < self.window:
             item = next(todo, None)
@@ -144,6 +155,7 @@ class ProcessEngine:
             except BrokenProcessPool:
                 return [item]
             inflight[future] = item
+            future.add_done_callback(on_settled)
         return []
 
     def _isolate(self, suspects: list[WorkItem]) -> Iterator[Outcome]:
@@ -166,6 +178,23 @@ class ProcessEngine:
                 )
             finally:
                 _kill(pool)
+
+
+def _settled(
+    settled: queue.SimpleQueue[Future[Outcome]], inflight: dict, timeout: float | None
+) -> list[Future[Outcome]]:
+    """The in-flight futures that have settled: waits up to `timeout` for the first, then takes whatever
+    else has already settled. Empty when nothing settled in time."""
+    done: list[Future[Outcome]] = []
+    block = True
+    while True:
+        try:
+            future = settled.get(timeout=timeout) if block else settled.get_nowait()
+        except queue.Empty:
+            return done
+        if future in inflight:
+            done.append(future)
+            block = False
 
 
 def _start_pool(workers: int) -> ProcessPoolExecutor:

@@ -21,6 +21,11 @@ class Encoded:
     record_json: str
     cell_keys: tuple[str, ...]
     cell_values: tuple[float | None, ...]
+    # record["findings"] as codec.EncodedFindings rows; None: the store encodes record["findings"]
+    findings: tuple[tuple[str, str, str, str | None, str | None, str | None], ...] | None = None
+    # cell_keys and cell_values as JSON arrays (DuckDB reads a report's cells from these); None: encoded
+    # by the store
+    cells_json: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from xxgk.model.record import cell_items
 from xxgk.store.base import Encoded, NewReport, StoredReport
+from xxgk.store.queries import Native
 
 FINDING_FIELDS = ("rule", "severity", "message", "cells", "location")
 
@@ -60,11 +61,23 @@ def read_cell(value: float | None) -> float | int | None:
 def encode(record: dict[str, Any]) -> Encoded:
     """What the writer stores of a record, ready for the SQL (see Encoded)."""
     items = list(cell_items(record))
+    keys = [key for key, _ in items]
+    values = [cell_value(value) for _, value in items]
     return Encoded(
         dump_json(record) or "null",
-        tuple(key for key, _ in items),
-        tuple(cell_value(value) for _, value in items),
+        tuple(keys),
+        tuple(values),
+        encode_findings(record.get("findings") or []),
+        (json.dumps(keys, ensure_ascii=False), json.dumps(values)),
     )
+
+
+def report_findings(report: NewReport) -> Sequence[dict[str, Any]]:
+    """The report-scope findings to store: pre-encoded by the worker when it could."""
+    enc = report.encoded
+    if enc is not None and enc.findings is not None:
+        return enc.findings
+    return report.record.get("findings") or []
 
 
 def _encoded(report: NewReport) -> Encoded:
@@ -84,7 +97,7 @@ def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
         [r.template for r in reports],
         [r.parser_version for r in reports],
         [g if isinstance(g, str) else None for g in region],
-        [_encoded(r).record_json for r in reports],
+        Native(_encoded(r).record_json for r in reports),  # long texts: see queries.Native
     ]
 
 
@@ -101,28 +114,63 @@ def cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[list[
     return [id_column, keys, values]
 
 
-def finding_columns(by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[list[Any]]:
-    """(report_id[], seq[], rule[], severity[], message[], cells[], location[], extra[]) arrays.
+class EncodedFindings(tuple):
+    """Findings already turned into FINDING rows (rule, severity, message, cells, location, extra JSON
+    text) by `encode_findings` — in an ingest worker, so the single writer does not JSON-encode them.
+    Accepted wherever the store takes a report's findings, as a sequence of finding dicts is."""
 
-    Keys beyond the record.md shape (e.g. S_AMBIGUOUS_CELLS "candidates") go to `extra`, so a finding
-    reads back exactly as it was given. "scope" is the store's own column and is not kept in `extra`.
-    """
-    out: list[list[Any]] = [[] for _ in range(8)]
-    for report_id, findings in by_report:
-        for seq, finding in enumerate(findings):
-            extra = {k: v for k, v in finding.items() if k not in (*FINDING_FIELDS, "scope")}
-            row = [
-                report_id,
-                seq,
+    __slots__ = ()
+
+
+def encode_findings(findings: Sequence[dict[str, Any]]) -> EncodedFindings:
+    """Keys beyond the record.md shape (e.g. S_AMBIGUOUS_CELLS "candidates") go to `extra`, so a finding
+    reads back exactly as it was given. "scope" is the store's own column and is not kept in `extra`."""
+    if isinstance(findings, EncodedFindings):
+        return findings
+    rows = []
+    for finding in findings:
+        extra = {k: v for k, v in finding.items() if k not in (*FINDING_FIELDS, "scope")}
+        rows.append(
+            (
                 str(finding["rule"]),
                 str(finding["severity"]),
                 str(finding.get("message", "")),
                 dump_json(finding.get("cells", [])),
                 dump_json(finding.get("location")),
                 dump_json(extra or None),
-            ]
-            for column, value in zip(out, row, strict=True):
-                column.append(value)
+            )
+        )
+    return EncodedFindings(rows)
+
+
+def nested_cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[str]:
+    """JSON texts (report_id[], key[][], value[][]) for queries.INSERT_CELLS_NESTED: each report's arrays
+    are the worker's pre-encoded text (Encoded.cells_json), so the writer only joins them."""
+    keys: list[str] = []
+    values: list[str] = []
+    for report in reports:
+        enc = _encoded(report)
+        pair = enc.cells_json
+        if pair is None:
+            pair = (json.dumps(list(enc.cell_keys), ensure_ascii=False), json.dumps(list(enc.cell_values)))
+        keys.append(pair[0])
+        values.append(pair[1])
+    return [json.dumps(list(ids)), "[" + ",".join(keys) + "]", "[" + ",".join(values) + "]"]
+
+
+def finding_columns(by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[list[Any]]:
+    """(report_id[], seq[], rule[], severity[], message[], cells[], location[], extra[]) arrays; each
+    report's findings as dicts or as `EncodedFindings`."""
+    out: list[list[Any]] = [[] for _ in range(8)]
+    report_ids, seqs, *rest = out
+    for report_id, findings in by_report:
+        rows = encode_findings(findings)
+        if not rows:
+            continue
+        report_ids += [report_id] * len(rows)
+        seqs += range(len(rows))
+        for column, values in zip(rest, zip(*rows, strict=True), strict=True):
+            column += values
     return out
 
 

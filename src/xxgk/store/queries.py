@@ -43,8 +43,19 @@ class Dialect:
 
     def params(self, values: Sequence[Any]) -> list[Any]:
         if not self.json_arrays:
-            return list(values)
-        return [json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in values]
+            return [list(v) if isinstance(v, Native) else v for v in values]
+        return [
+            json.dumps(v, ensure_ascii=False) if isinstance(v, list) and not isinstance(v, Native) else v
+            for v in values
+        ]
+
+
+class Native(list):
+    """A list parameter sent as a list even to DuckDB, for `unnest(CAST(? AS TEXT[]))`, which `sql` leaves
+    alone: for a few long texts (records, source texts) DuckDB's list conversion beats escaping them into
+    one JSON text and parsing it back."""
+
+    __slots__ = ()
 
 
 DUCKDB = Dialect("duckdb", "?", json_arrays=True)
@@ -80,7 +91,7 @@ INSERT INTO reports (source_path, sha256, format, agency, agency_key, year, temp
                      region, record, parsed_at)
 SELECT unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
        unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
-       unnest(?::TEXT[])::JSON, ?::TIMESTAMP
+       unnest(CAST(? AS TEXT[]))::JSON, ?::TIMESTAMP
 ON CONFLICT (sha256) DO UPDATE SET
     source_path = excluded.source_path, format = excluded.format, agency = excluded.agency,
     agency_key = excluded.agency_key, year = excluded.year, template = excluded.template,
@@ -102,6 +113,13 @@ INSERT_CELLS = """
 INSERT INTO cells (report_id, key, value)
 SELECT unnest(?::BIGINT[]), unnest(?::TEXT[]), unnest(?::FLOAT8[])
 """
+# DuckDB only: one list of keys and one of values per report, as JSON text (codec.nested_cell_columns).
+INSERT_CELLS_NESTED = """
+INSERT INTO cells (report_id, key, value)
+SELECT report_id, unnest(keys), unnest(vals) FROM (
+    SELECT unnest(from_json(?, '["BIGINT"]')) AS report_id, unnest(from_json(?, '[["VARCHAR"]]')) AS keys,
+           unnest(from_json(?, '[["DOUBLE"]]')) AS vals)
+"""
 INSERT_FINDINGS = """
 INSERT INTO findings (report_id, scope, seq, rule, severity, message, cells, location, extra)
 SELECT unnest(?::BIGINT[]), ?, unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
@@ -110,7 +128,7 @@ SELECT unnest(?::BIGINT[]), ?, unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?
 DELETE_SOURCES = (
     "DELETE FROM sources WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))"
 )
-INSERT_SOURCES = "INSERT INTO sources (report_id, text) SELECT unnest(?::BIGINT[]), unnest(?::TEXT[])"
+INSERT_SOURCES = "INSERT INTO sources (report_id, text) SELECT unnest(?::BIGINT[]), unnest(CAST(? AS TEXT[]))"
 SOURCE_TEXT = "SELECT text FROM sources WHERE report_id = ?"
 EXISTING_IDS = "SELECT id FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))"
 CANONICAL_KEY = "SELECT agency_key FROM agency_aliases WHERE alias_key = ?"
@@ -124,6 +142,15 @@ UPSERT_AGENCY_NAME = (
 
 # --- reading ----------------------------------------------------------------------------------
 REPORTS_BY_IDS = f"SELECT {REPORT_COLUMNS} FROM {BASE_FROM} WHERE r.id IN (SELECT unnest(?::BIGINT[]))"
+# (id, canonical agency, year, parsed_at) of the reports of some agencies (given by any of their keys: the
+# alias table is applied on both sides) in some years: what the cross-year step decides its pairs on.
+REPORT_YEARS = f"""
+SELECT r.id, {CANON}, r.year, r.parsed_at FROM reports r LEFT JOIN agency_aliases al ON al.alias_key = r.agency_key
+WHERE r.year IN (SELECT unnest(?::INTEGER[])) AND {CANON} IN (
+    SELECT COALESCE(a.agency_key, k.key) FROM (SELECT unnest(?::TEXT[]) AS key) k
+    LEFT JOIN agency_aliases a ON a.alias_key = k.key)
+"""
+RECORD_TEXTS = "SELECT id, CAST(record AS TEXT) FROM reports WHERE id IN (SELECT unnest(?::BIGINT[]))"
 CELLS_OF = "SELECT key, value FROM cells WHERE report_id = ?"
 FINDINGS_OF = f"SELECT {FINDING_COLUMNS} FROM findings WHERE report_id = ? {{scope}} ORDER BY scope DESC, seq"
 # ORDER: report-scope findings first, each scope in the order its findings were given

@@ -14,6 +14,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime
 from typing import Any, Self
 
 from xxgk.errors import XxgkError
@@ -134,8 +135,11 @@ class SqlStore(ABC):
             id_of = dict(self._rows(queries.IDS_BY_SHA, [[r.sha256 for r in unique]]))
             ids = [int(id_of[r.sha256]) for r in unique]
             self._rows(queries.DELETE_CELLS, [min(ids), max(ids), ids])
-            self._insert(queries.INSERT_CELLS, codec.cell_columns(ids, unique))
-            findings = [(i, r.record.get("findings") or []) for i, r in zip(ids, unique, strict=True)]
+            if self.dialect.json_arrays:  # DuckDB: the workers' JSON, joined (see Dialect.sql)
+                self._rows(queries.INSERT_CELLS_NESTED, codec.nested_cell_columns(ids, unique))
+            else:
+                self._insert(queries.INSERT_CELLS, codec.cell_columns(ids, unique))
+            findings = [(i, codec.report_findings(r)) for i, r in zip(ids, unique, strict=True)]
             self._replace_findings("report", findings)
             self._replace_sources(ids, unique)
         return [int(id_of[r.sha256]) for r in reports]
@@ -156,7 +160,7 @@ class SqlStore(ABC):
     def _replace_sources(self, ids: Sequence[int], reports: Sequence[NewReport]) -> None:
         self._rows(queries.DELETE_SOURCES, [min(ids), max(ids), list(ids)])
         kept = [(i, r.source_text) for i, r in zip(ids, reports, strict=True) if r.source_text is not None]
-        self._insert(queries.INSERT_SOURCES, [[i for i, _ in kept], [t for _, t in kept]])
+        self._insert(queries.INSERT_SOURCES, [[i for i, _ in kept], queries.Native(t for _, t in kept)])
 
     # --- reading ----------------------------------------------------------------------------
     def source_text(self, report_id: int) -> str | None:
@@ -195,6 +199,22 @@ class SqlStore(ABC):
         flt = ReportFilter(agency_keys=(agency_key,), years=(year,), order_by="-parsed_at", limit=1)
         found = self.find_reports(flt)
         return found[0] if found else None
+
+    def report_years(
+        self, agency_keys: Sequence[str], years: Sequence[int]
+    ) -> list[tuple[int, str, int, datetime]]:
+        """(id, canonical agency key, year, parsed_at) of the agencies' reports in those years, no record:
+        the cross-year step of bulk ingest decides what to compare on these alone."""
+        if not agency_keys or not years:
+            return []
+        rows = self._rows(queries.REPORT_YEARS, [list(years), list(agency_keys)])
+        return [(int(rid), key, int(year), parsed_at) for rid, key, year, parsed_at in rows]
+
+    def record_texts(self, ids: Sequence[int]) -> dict[int, str]:
+        """id → the stored record as JSON text, undecoded (the ingest workers decode it)."""
+        if not ids:
+            return {}
+        return {int(rid): text for rid, text in self._rows(queries.RECORD_TEXTS, [list(ids)])}
 
     def cells(self, report_id: int) -> dict[str, float | int | None]:
         return {key: codec.read_cell(value) for key, value in self._rows(queries.CELLS_OF, [report_id])}
