@@ -45,3 +45,20 @@ def pg_url():
         yield server.url()
     finally:
         stop_and_remove(server)
+
+
+def new_pg_database(request: pytest.FixtureRequest) -> str:
+    """URL of a new, empty corpus on the session's PostgreSQL server (skips without psycopg or server).
+
+    Each caller gets its own schema (selected through the URL's search_path), which isolates as well as a
+    database per test at a fraction of CREATE DATABASE's cost.
+    """
+    import os
+    import time
+
+    psycopg = pytest.importorskip("psycopg")
+    base = request.getfixturevalue("pg_url")
+    name = f"t_{os.getpid()}_{time.monotonic_ns()}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {name}")
+    return f"{base}?options=-csearch_path%3D{name}"

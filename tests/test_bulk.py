@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import xxgk
-from conftest import REAL, SEEDS
+from conftest import REAL, SEEDS, new_pg_database
 from xxgk.bulk import Failure, ZipLimits, discover, ingest, ingest_uploads, parse_one
 from xxgk.bulk import worker as bulk_worker
 from xxgk.bulk.discover import member_name
@@ -197,23 +197,10 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path):
     if request.param == "duckdb":
         store = open_store(tmp_path / "corpus.duckdb")
     else:
-        url = fresh_pg_database(request)
+        url = new_pg_database(request)
         store = open_store(url)
     yield store
     store.close()
-
-
-def fresh_pg_database(request: pytest.FixtureRequest) -> str:
-    """A new, empty database on the session's PostgreSQL server (the server is shared with other tests)."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        server_url = request.getfixturevalue("pg_url")
-    except pytest.FixtureLookupError:
-        pytest.skip("no pg_url fixture (PostgreSQL test server) in conftest.py")
-    name = f"xxgk_bulk_{os.getpid()}_{random.randrange(10**9)}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return f"{server_url.rsplit('/', 1)[0]}/{name}"
 
 
 def test_ingest_stores_each_report_once_and_skips_unchanged(any_store, corpus: Path, monkeypatch):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.conftest import REAL, SEEDS
 from typer.testing import CliRunner
 
+from conftest import REAL, SEEDS, new_pg_database
 from xxgk.api import parse
 from xxgk.bulk import ingest
 from xxgk.cli import app
@@ -23,13 +22,29 @@ REPORTS = sorted(
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("corpus") / "xxgk.duckdb")
-    with open_store(path) as store:
+def fresh_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "postgres":
+        return new_pg_database(request)
+    return str(tmp_path_factory.mktemp("corpus") / "xxgk.duckdb")
+
+
+def ingested(url: str) -> str:
+    with open_store(url) as store:
         summary = ingest([str(p) for p in REPORTS], store, workers=0)
     assert summary.failed == 0 and summary.stored == len(REPORTS)
-    return path
+    return url
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def db(request, tmp_path_factory) -> str:
+    """The same corpus in each store: every command must answer the same on DuckDB and PostgreSQL."""
+    return ingested(fresh_url(request, tmp_path_factory))
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def scratch_db(request, tmp_path_factory) -> str:
+    """A corpus a test may change."""
+    return ingested(fresh_url(request, tmp_path_factory))
 
 
 def run(*args: str) -> str:
@@ -77,13 +92,11 @@ def test_compare_a_report_with_itself_finds_nothing(db):
     assert out["cells"] == [] and all(s["similarity"] in (100.0, None) for s in out["sections"])
 
 
-def test_agencies_merge_and_rename(db, tmp_path):
-    copy = tmp_path / "copy.duckdb"
-    copy.write_bytes(Path(db).read_bytes())
-    found = json.loads(run("agencies", "--db", str(copy), "--format", "json"))
+def test_agencies_merge_and_rename(scratch_db):
+    found = json.loads(run("agencies", "--db", scratch_db, "--format", "json"))
     a, b = found[0]["key"], found[1]["key"]
-    run("agencies", "--db", str(copy), "--merge", a, b, "--rename", b, "合并后的机关")
-    after = {x["key"]: x for x in json.loads(run("agencies", "--db", str(copy), "--format", "json"))}
+    run("agencies", "--db", scratch_db, "--merge", a, b, "--rename", b, "合并后的机关")
+    after = {x["key"]: x for x in json.loads(run("agencies", "--db", scratch_db, "--format", "json"))}
     assert a not in after and after[b]["name"] == "合并后的机关" and a in after[b]["aliases"]
 
 

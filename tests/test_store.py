@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REAL, ROOT, SEEDS
+from conftest import REAL, ROOT, SEEDS, new_pg_database
 from xxgk.errors import MissingExtraError, XxgkError
 from xxgk.model.record import cell_items
 from xxgk.store import NewReport, ReportFilter, Store, open_store
@@ -68,20 +68,6 @@ def corpus() -> list[NewReport]:
 
 
 # --- fixtures -----------------------------------------------------------------------------------
-def new_pg_database(request) -> str:
-    """URL of a new, empty corpus on the session's PostgreSQL server (skips without psycopg).
-
-    Each test gets its own schema (selected through the URL's search_path), which isolates as well as a
-    database per test at a fraction of CREATE DATABASE's cost.
-    """
-    psycopg = pytest.importorskip("psycopg")
-    base = request.getfixturevalue("pg_url")
-    name = f"t_{os.getpid()}_{time.monotonic_ns()}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {name}")
-    return f"{base}?options=-csearch_path%3D{name}"
-
-
 @pytest.fixture(params=["duckdb", "postgres"])
 def store_url(request, tmp_path) -> str:
     """A fresh, empty corpus URL: a DuckDB file, or a new database on the session's PostgreSQL server."""
