@@ -14,17 +14,9 @@ from typing import Any
 from xxgk.corpus.indicators import INDICATORS, indicator_value
 from xxgk.corpus.text import Segment, diff_segments, similarity
 from xxgk.extract.template import load_template
-from xxgk.model.record import cell_items
+from xxgk.model.record import SECTION_TITLES, cell_items
 
-SECTION_ORDER = ("overview", "proactive", "requests", "appeals", "problems", "other")
-SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
+SECTION_ORDER = tuple(SECTION_TITLES)
 META_KEYS = ("agency", "year", "template", "level", "region", "published")
 
 

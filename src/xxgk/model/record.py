@@ -6,6 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 TABLE_KEYS = ("proactive", "requests", "appeals")
+# the six sections of the national template, in print order, with their standard headings
+SECTION_TITLES: dict[str, str] = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
 
 
 def get_cell(record: dict[str, Any], key: str) -> Any:

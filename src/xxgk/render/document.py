@@ -5,16 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from xxgk.model.record import SECTION_TITLES
 from xxgk.render.layout import Grid, table_grids
 
-SECTION_ORDER = (
-    ("overview", "一、总体情况"),
-    ("proactive", "二、主动公开政府信息情况"),
-    ("requests", "三、收到和处理政府信息公开申请情况"),
-    ("appeals", "四、政府信息公开行政复议、行政诉讼情况"),
-    ("problems", "五、存在的主要问题及改进情况"),
-    ("other", "六、其他需要报告的事项"),
-)
+SECTION_ORDER = tuple(SECTION_TITLES.items())  # (key, standard heading)
 PLACEHOLDER = "（本部分内容待填写。）"
 
 

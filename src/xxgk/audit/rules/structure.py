@@ -12,19 +12,12 @@ from xxgk.audit.registry import rule
 from xxgk.extract.numbers import parse_value
 from xxgk.extract.units import SECTION_ORDER, SECTIONS
 from xxgk.model import Finding, Location
+from xxgk.model.record import SECTION_TITLES
 
 TABLE_NAMES = {
     "proactive": "表二（主动公开政府信息情况）",
     "requests": "表三（收到和处理政府信息公开申请情况）",
     "appeals": "表四（行政复议、行政诉讼情况）",
-}
-SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
 }
 _PROSE_EVIDENCE = {
     "overview": ("总体情况", "概述"),

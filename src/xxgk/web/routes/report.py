@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from starlette.responses import Response
 
+from xxgk.model.record import SECTION_TITLES
 from xxgk.store import Store, StoredReport
 from xxgk.web.context import PAGE_RESPONSES, Page, respond
 from xxgk.web.downloads import attachment, produce, report_filename
@@ -20,15 +21,7 @@ from xxgk.web.state import WebState
 from xxgk.web.views import finding_views, report_summary, table_views
 
 router = page_router("报告")
-SECTION_ORDER = ("overview", "proactive", "requests", "appeals", "problems", "other")
-SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
+SECTION_ORDER = tuple(SECTION_TITLES)
 
 
 async def load_report(state: WebState, report_id: int) -> StoredReport:
