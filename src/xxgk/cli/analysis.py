@@ -132,27 +132,15 @@ def stats(
         _dump(result)
         return
     console = Console()
-    _table(
-        console,
-        "报告数",
-        ("年度", "模板", "报告"),
-        result["by_year_template"],
-        ("year", "template", "reports"),
-    )
-    _table(
-        console,
-        "问题",
-        ("规则", "级别", "问题数", "报告数"),
-        result["by_rule"],
-        ("rule", "severity", "findings", "reports"),
-    )
-    _table(
-        console,
-        "问题最多的机关",
-        ("机关", "错误", "警告"),
-        result["worst_agencies"],
-        ("agency", "errors", "warnings"),
-    )
+    for part, title, headers, keys in STATS_TABLES:
+        _table(console, title, headers, result[part], keys)
+
+
+STATS_TABLES = (  # (part of Store.stats, title, column headers, keys)
+    ("by_year_template", "报告数", ("年度", "模板", "报告"), ("year", "template", "reports")),
+    ("by_rule", "问题", ("规则", "级别", "问题数", "报告数"), ("rule", "severity", "findings", "reports")),
+    ("worst_agencies", "问题最多的机关", ("机关", "错误", "警告"), ("agency", "errors", "warnings")),
+)
 
 
 def _table(

@@ -31,24 +31,22 @@ class Column:
         return head if head in TABLE_LABELS and "." in self.key else None
 
 
-META_COLUMNS = (
-    Column("agency", "机关", "text"),
-    Column("year", "年度", "int"),
-    Column("template", "模板", "text"),
-    Column("source_path", "来源文件", "text"),
-)
+REPORT = Column("report", "报告编号", "int")
+AGENCY = Column("agency", "机关", "text")
+YEAR = Column("year", "年度", "int")
+TEMPLATE = Column("template", "模板", "text")
+SOURCE_PATH = Column("source_path", "来源文件", "text")
+ROW_HEAD = (REPORT, AGENCY, YEAR)  # what every per-report row of a long table starts with
+
+META_COLUMNS = (AGENCY, YEAR, TEMPLATE, SOURCE_PATH)
 LONG_COLUMNS = (
-    Column("report", "报告编号", "int"),
-    Column("agency", "机关", "text"),
-    Column("year", "年度", "int"),
+    *ROW_HEAD,
     Column("key", "单元格", "text"),
     Column("value", "数值", "amount"),
 )
 FINDING_COLUMNS = (
-    Column("report", "报告编号", "int"),
-    Column("agency", "机关", "text"),
-    Column("year", "年度", "int"),
-    Column("source_path", "来源文件", "text"),
+    *ROW_HEAD,
+    SOURCE_PATH,
     Column("scope", "范围", "text"),
     Column("rule", "规则", "text"),
     Column("severity", "严重程度", "text"),

@@ -20,10 +20,16 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from xxgk.export.columns import (
+    AGENCY,
     FINDING_COLUMNS,
     LONG_COLUMNS,
+    REPORT,
+    ROW_HEAD,
     SEVERITY_LABELS,
+    SOURCE_PATH,
     TABLE_LABELS,
+    TEMPLATE,
+    YEAR,
     Column,
     cell_columns,
     finding_rows,
@@ -35,21 +41,16 @@ from xxgk.store.base import StoredReport
 EXCEL_MAX_ROWS = 1_048_576
 HEADER_ROWS = 2
 REPORT_COLUMNS = (
-    Column("report", "报告编号", "int"),
-    Column("agency", "机关", "text"),
+    REPORT,
+    AGENCY,
     Column("agency_key", "机关标识", "text"),
-    Column("year", "年度", "int"),
-    Column("template", "模板", "text"),
+    YEAR,
+    TEMPLATE,
     Column("format", "格式", "text"),
-    Column("source_path", "来源文件", "text"),
+    SOURCE_PATH,
     Column("errors", "错误数", "int"),
     Column("warnings", "警告数", "int"),
     Column("infos", "提示数", "int"),
-)
-_ROW_HEAD = (
-    Column("report", "报告编号", "int"),
-    Column("agency", "机关", "text"),
-    Column("year", "年度", "int"),
 )
 _BOLD = Font(bold=True)
 _GREY = Font(color="808080", size=8)
@@ -114,7 +115,7 @@ def _table_sheets(wb: Workbook, templates: Sequence[str] | None) -> dict[str, _S
     sheets = {}
     for table, name in TABLE_LABELS.items():
         own = [Column(c.key, c.label.split(" · ", 1)[1], c.type) for c in cells if c.table == table]
-        sheets[table] = _Sheet(wb, name, [*_ROW_HEAD, *own])
+        sheets[table] = _Sheet(wb, name, [*ROW_HEAD, *own])
     return sheets
 
 
