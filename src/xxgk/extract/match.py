@@ -155,7 +155,7 @@ def _weak(row: LogicalRow) -> bool:
 def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
     """spec-row index → observed-row index. A row with values wins a label over a blank one; label-only
     text lines only take the template rows nothing else took (see _fill_gaps, _fill_blank_rows)."""
-    pairs = []
+    pairs: list[tuple[int, int, int]] = []
     for o, row in enumerate(rows):
         if _weak(row):
             continue

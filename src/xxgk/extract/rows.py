@@ -43,10 +43,15 @@ class LogicalRow:
     prov: Provenance = field(default_factory=Provenance)
     explicit: bool = False  # from a grid: blank slots are real cells
     margin: str = ""  # a lone character set apart before the label (a vertically printed group label)
+    _values: list[Slot] | None = None
 
     @property
     def values(self) -> list[Slot]:
-        return [s for s in self.slots if s.value is not None]
+        """The slots holding a value. Computed once: the row builders below never read it, and rows
+        are not changed once built, while matching reads it hundreds of times per table."""
+        if self._values is None:
+            self._values = [s for s in self.slots if s.value is not None]
+        return self._values
 
 
 def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance]]:
@@ -121,30 +126,35 @@ def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
     return out
 
 
-def _add_value(row: LogicalRow, raw: str, prov: Provenance) -> None:
+def _add_value(row: LogicalRow, raw: str, prov: Provenance) -> bool:
     ok, value, unit = parse_value(raw)
     if ok and value is not None:
         row.slots.append(Slot(raw, value, unit, prov))
+        return True
+    return False
 
 
 def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) -> list[LogicalRow]:
     rows: list[LogicalRow] = []
     cur: LogicalRow | None = None
+    has_values = False  # does `cur` hold a value yet (a label after values starts a new row)
     labels: list[str] = []
     for kind, raw, prov in pieces:
         if kind == "text":
-            if cur is None or cur.values:
+            if cur is None or has_values:
                 cur = LogicalRow(prov=prov, explicit=explicit)
                 rows.append(cur)
-                labels = []
+                labels, has_values = [], False
             cur.slots.clear()  # blanks between label cells are merged label cells, not values
             labels.append(raw)
             cur.label = normalize("".join(labels))
-            cur.last_label = normalize(raw) if normalize(raw).strip("()（）.、") else cur.last_label
+            piece = normalize(raw)
+            if piece.strip("()（）.、"):
+                cur.last_label = piece
         elif kind == "margin":
             cur = LogicalRow(prov=prov, explicit=explicit, margin=raw)
             rows.append(cur)
-            labels = []
+            labels, has_values = [], False
         elif kind == "blank":
             if cur is not None:
                 cur.slots.append(Slot("", None, None, prov))
@@ -152,7 +162,7 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
             if cur is None:
                 cur = LogicalRow(prov=prov, explicit=explicit)
                 rows.append(cur)
-            _add_value(cur, raw, prov)
+            has_values = _add_value(cur, raw, prov) or has_values
     return rows
 
 

@@ -29,7 +29,7 @@ def evaluate(ident: Identity, values: Values) -> tuple[int, int]:
     rhs = [values.get(k) for k in ident.rhs]
     if all(v is None for v in lhs + rhs):
         return 0, 0
-    total = sum((v or _ZERO) for v in lhs) - sum((v or _ZERO) for v in rhs)
+    total = sum((v or _ZERO for v in lhs), _ZERO) - sum((v or _ZERO for v in rhs), _ZERO)
     if any(v is None for v in lhs + rhs):
         return 0, int(total != 0)
     return int(total != 0), 0

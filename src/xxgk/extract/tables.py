@@ -37,16 +37,34 @@ class CellTrace:
 
 
 @dataclass(slots=True)
+class _TraceInputs:
+    table: TableSpec
+    mapped: dict[int, LogicalRow]
+    choices: list[RowChoice]
+    solution: Solution
+
+
+@dataclass(slots=True)
 class TableResult:
     key: str
     values: dict[str, Decimal | None]
-    trace: dict[str, CellTrace]
+    trace_inputs: _TraceInputs | None
     missing_rows: list[str]
     unsplit: bool = False
     ambiguous: dict[str, list[Decimal | None]] = field(default_factory=dict)
     candidates: list[dict[str, Decimal | None]] = field(default_factory=list)
     prov: Provenance | None = None
     unmatched: list[LogicalRow] = field(default_factory=list)
+    _trace: dict[str, CellTrace] | None = None
+
+    @property
+    def trace(self) -> dict[str, CellTrace]:
+        """Where each cell came from. Built on first use (explain, a finding's location): most
+        parses never ask, and building it costs as much as matching the rows."""
+        if self._trace is None:
+            t = self.trace_inputs
+            self._trace = {} if t is None else _trace(t.table, t.mapped, t.choices, t.solution)
+        return self._trace
 
 
 def _cell_keys(table: TableSpec, row_index: int) -> tuple[str, ...]:
@@ -134,7 +152,7 @@ def extract_table(
             if si not in mapped and not table.rows[si].optional
         ]
     )
-    result = TableResult(table.key, values, _trace(table, mapped, choices, sol), missing)
+    result = TableResult(table.key, values, _TraceInputs(table, mapped, choices, sol), missing)
     result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
         if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":

@@ -42,10 +42,10 @@ def _reading(ctx: Context, patterns: tuple[str, ...], scope: tuple[str, ...]) ->
         if keys is None:
             return None
         cells.extend(keys)
-    values = [ctx.value(k) for k in cells]
-    if any(v is None for v in values):
+    values = [v for v in (ctx.value(k) for k in cells) if v is not None]
+    if len(values) < len(cells):
         return tuple(cells), None
-    return tuple(cells), sum(values, Decimal(0))  # type: ignore[arg-type]
+    return tuple(cells), sum(values, Decimal(0))
 
 
 def readings(ctx: Context, cells: tuple[tuple[str, ...], ...], scope: tuple[str, ...] = ()) -> list[Reading]:
@@ -57,7 +57,8 @@ def readings(ctx: Context, cells: tuple[tuple[str, ...], ...], scope: tuple[str,
 def agrees(stated: Decimal, share: Decimal) -> bool:
     """A printed percentage agrees when the share, rounded to the printed decimals, gives it
     (half-up, half-even or cut off: a report is not wrong for rounding differently)."""
-    quantum = Decimal(1).scaleb(min(stated.as_tuple().exponent, 0))  # type: ignore[arg-type]
+    exponent = stated.as_tuple().exponent
+    quantum = Decimal(1).scaleb(min(exponent, 0) if isinstance(exponent, int) else 0)
     return any(share.quantize(quantum, rounding=r) == stated for r in _ROUNDINGS)
 
 
@@ -108,8 +109,8 @@ def _judge(ctx: Context, c: Concept, figs: list[Figure]) -> Finding | None:
         return None
     f, found = first
     cells = list(dict.fromkeys(k for keys, _ in found for k in keys))
-    rule_id = "N_PERCENT" if f.percent else c.rule
-    return Finding(rule_id, "warning", _message(c, f, found), cells, Location(line=f.line))  # type: ignore[arg-type]
+    rule_id = "N_PERCENT" if f.percent else (c.rule or c.key)
+    return Finding(rule_id, "warning", _message(c, f, found), cells, Location(line=f.line))
 
 
 @rule(*N_RULES)

@@ -12,6 +12,7 @@ from xxgk.audit.registry import rule
 from xxgk.extract.numbers import parse_value
 from xxgk.extract.units import SECTION_ORDER, SECTIONS
 from xxgk.model import Finding, Location
+from xxgk.model.finding import Severity
 from xxgk.model.record import SECTION_TITLES
 
 TABLE_NAMES = {
@@ -47,7 +48,7 @@ def sections_present(ctx: Context) -> Iterator[Finding]:
             continue
         if key not in TABLE_NAMES and _prose_present(ctx, key):
             continue
-        severity = "error" if key in TABLE_NAMES else "warning"
+        severity: Severity = "error" if key in TABLE_NAMES else "warning"
         yield Finding("S_SECTIONS", severity, f"缺少“{SECTION_TITLES[key]}”部分。", [], Location())
     lines = [(ctx.extraction.section_lines.get(k) or 0) if ctx.extraction else 0 for k in sections]
     order = [SECTION_ORDER[k] for k in sections]
