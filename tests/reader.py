@@ -11,6 +11,7 @@ Those, and only those, a parser may return as null instead of the printed value.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,8 +25,12 @@ MAX_COMBINATIONS = 5_000
 Value = Decimal | None
 
 
+# one printed number: a sign, no leading zeros, decimals and a money unit allowed
+NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?")
+
+
 def parse(text: str) -> Value:
-    text = text.replace("万元", "").strip()
+    text = text.replace("万元", "").replace("元", "").strip()
     return Decimal(text) if text else None
 
 
@@ -37,29 +42,27 @@ def _windows(tokens: tuple[str, ...], arity: int) -> Iterator[tuple[Value, ...]]
 
 
 def _cuts(token: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut a run-together token into `parts` printed numbers (a minus sign starts one)."""
     if parts == 1:
-        if token == "0" or not token.startswith("0"):
+        if NUMBER.fullmatch(token):
             yield (token,)
         return
     for cut in range(1, len(token) - parts + 2):
         head = token[:cut]
-        if len(head) > 1 and head.startswith("0"):
-            return
-        for rest in _cuts(token[cut:], parts - 1):
-            yield (head, *rest)
+        if NUMBER.fullmatch(head):
+            for rest in _cuts(token[cut:], parts - 1):
+                yield (head, *rest)
 
 
 def _splits(tokens: tuple[str, ...], arity: int) -> Iterator[tuple[Value, ...]]:
-    """Every way to cut the digit tokens into `arity` numbers (a decimal or a unit is never cut)."""
+    """Every way to cut the printed tokens into `arity` numbers."""
     if not tokens:
         if arity == 0:
             yield ()
         return
     head, rest = tokens[0], tokens[1:]
-    max_parts = len(head) if head.isdigit() else 1
-    for k in range(1, min(max_parts, arity - len(rest)) + 1):
-        pieces = _cuts(head, k) if head.isdigit() else iter([(head,)])
-        for piece in pieces:
+    for k in range(1, min(len(head), arity - len(rest)) + 1):
+        for piece in _cuts(head, k):
             for tail in _splits(rest, arity - k):
                 yield (*(parse(p) for p in piece), *tail)
 

@@ -6,7 +6,7 @@ import random
 from decimal import Decimal
 
 from xxgk.extract.match import data_rows, match_rows
-from xxgk.extract.readings import row_readings
+from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
 from xxgk.extract.units import Unit
@@ -35,6 +35,20 @@ def test_a_number_far_from_every_column_gives_no_position_evidence():
     guide = [10.0, 16.0, 22.0, 28.0, 34.0, 40.0, 46.0]
     readings = row_readings([_slot("10", 12), _slot("10", 45)], 7, explicit=False, guide=guide)  # 13: midway
     assert len(readings) > 1  # every placement stays possible; the identities decide
+
+
+def test_a_run_together_minus_sign_opens_the_signed_cell():
+    """2019 表二 web text '行政处罚21-1866': 上一年项目数量 · 本年增/减 · 处理决定数量. The sign may only
+    open 本年增/减, so 2 · 1 · -1866 is no reading; 21 · -18 · 66 and the other cuts remain."""
+    readings = row_readings([_slot("21", None), _slot("-1866", None)], 3, explicit=False)
+    assert (21, -18, 66) in {r.values for r in readings}
+    kept = {r.values for r in plausible_signs(readings, (False, True, False))}
+    assert kept == {(21, -1, 866), (21, -18, 66), (21, -186, 6)}
+
+
+def test_a_printed_negative_is_kept_for_the_audit():
+    (reading,) = plausible_signs(row_readings([_slot("-3")], 1, explicit=False), (False,))
+    assert reading.values == (-3,)
 
 
 def test_numbers_set_apart_by_spaces_are_never_split_into_digits():

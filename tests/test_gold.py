@@ -53,3 +53,20 @@ def test_record_shape(doc, gold_path):
         assert set(f) >= {"rule", "severity", "message", "cells", "location"}
         assert f["severity"] in ("error", "warning", "info")
         assert any("\u4e00" <= ch <= "\u9fff" for ch in f["message"])
+
+
+def test_web_text_with_sections_glued_to_the_tables_reads_as_printed(tmp_path):
+    """A crawl that dropped every separator puts a section heading right after a table's last digit
+    (…0000000五、存在的主要问题…) or unit (…895.90元三、收到…): the heading still ends the table."""
+    doc, gold_path = next((d, g) for d, g in GOLD_CASES if d.name.startswith("008_"))
+    text = doc.read_text(encoding="utf-8")
+    glued = text.replace(" 三、收到和处理", "三、收到和处理").replace(
+        " 五、存在的主要问题", "五、存在的主要问题"
+    )
+    assert glued.count("三、收到和处理") == text.count("三、收到和处理") and glued != text
+    variant = tmp_path / doc.name
+    variant.write_text(glued, encoding="utf-8")
+    record, gold = parse(variant), load_gold(gold_path)
+    got = dict(cell_items(record))
+    assert {k: (g, got.get(k)) for k, g in cell_items(gold) if not _same(g, got.get(k))} == {}
+    assert {"proactive", "requests", "problems"} <= {k for k, v in record["sections"].items() if v}

@@ -109,6 +109,13 @@ CASES = [
     (R008, "行政复议案件2件", "行政复议案件2件，均获维持", "N_APPEALS", True),  # one was corrected
     (R008, "行政诉讼案件1件", "行政诉讼案件一件", "N_APPEALS", False),
     (R008, "收到政府信息公开申请75件", "收到政府信息公开申请76件", "N_RECEIVED", True),
+    (  # "…收到和处理政府信息公开申请情况等六个部分" counts the report's parts, not requests
+        R008,
+        "2022年，全区收到政府信息公开申请75件，",
+        "本报告包括总体情况、收到和处理政府信息公开申请情况等六个部分。2022年，全区",
+        "N_RECEIVED",
+        False,
+    ),
     (R014, "有 1 件涉及", "有 2 件涉及", "N_APPEALS", True),
     (R014, "行政诉讼数为\n0 件", "行政诉讼数为\n1 件", "N_APPEALS", True),  # number on the wrapped line
     (R014, "不予公开答复 2\n件", "不予公开答复 3\n件", "N_OUTCOMES", True),

@@ -106,6 +106,14 @@ def test_2019_template_round_trips(layout, seed, blanks):
     _run(seed, layout, "2019", blanks)
 
 
+@settings(max_examples=max(15, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=SEEDS, distortions=_distortions("webtext"))
+def test_2019_web_text_round_trips(seed, distortions):
+    """2019 表二 run together: signed 本年增/减 (行政处罚2648-18538), 采购总金额 with decimals after the
+    project count; sections glued to the tables (…元三、收到…)."""
+    _run(seed, "webtext", "2019", None, distortions)
+
+
 @pytest.mark.parametrize("layout", sorted(DISTORTIONS))
 @settings(max_examples=max(10, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=SEEDS)

@@ -55,6 +55,21 @@ def row_readings(
     return _placements(slots, numeric, arity)
 
 
+def plausible_signs(readings: list[Reading], signed: tuple[bool, ...]) -> list[Reading]:
+    """Drop digit splits that cut a minus sign into a column that cannot be negative, when another
+    split does not: the sign opens the 本年增/减 cell. A printed negative is never dropped (direct
+    readings pass untouched and the audit reports it)."""
+    if not any(r.how == "digit-split" for r in readings):
+        return readings
+    kept = [
+        r
+        for r in readings
+        if r.how != "digit-split"
+        or all(ok or v is None or v >= 0 for v, ok in zip(r.values, signed, strict=True))
+    ]
+    return kept or readings
+
+
 def _spaced(slots: list[Slot], numeric: list[int]) -> bool:
     """Numbers set apart by two or more spaces (layout text): separate cells, never digits of
     adjacent cells run together — those run together only where nothing separates them."""
@@ -132,7 +147,9 @@ def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Read
 @lru_cache(maxsize=4096)
 def _splits_of(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """All ways to cut a digit string into `parts` numbers without leading zeros (memoised: the
-    same tails recur for every cut of a long run of digits)."""
+    same tails recur for every cut of a long run of digits). A leading minus stays on the first."""
+    if token[:1] in ("-", "−"):
+        return tuple((token[0] + first, *rest) for first, *rest in _splits_of(token[1:], parts))
     if parts == 1:
         return ((token,),) if token == "0" or not token.startswith("0") else ()
     out: list[tuple[str, ...]] = []
@@ -153,7 +170,9 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         if t == len(tokens):
             if remaining == 0:
-                vals = tuple(Decimal(p) if s is None else s for p, _, s in _materialise(acc, tokens))
+                vals = tuple(
+                    Decimal(p.replace("−", "-")) if s is None else s for p, _, s in _materialise(acc, tokens)
+                )
                 out.append(
                     Reading(
                         vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc)
@@ -162,7 +181,7 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         tok = tokens[t]
         later = len(tokens) - t - 1
-        max_parts = len(tok.raw) if tok.splittable else 1
+        max_parts = len(tok.raw.lstrip("-−")) if tok.splittable else 1
         for k in range(1, min(max_parts, remaining - later) + 1):
             pieces = _splits_of(tok.raw, k) if tok.splittable else [(tok.raw,)]
             for piece in pieces:

@@ -32,7 +32,10 @@ class Slot:
 
     @property
     def splittable(self) -> bool:
-        return self.value is not None and self.unit is None and self.raw.isdigit()
+        """Plain digits, or a minus sign and digits: what adjacent cells run together leave
+        (行政处罚2648-18538 is 26 · -185 · 38 or another cut, the sign opening the next cell)."""
+        digits = self.raw[1:] if self.raw[:1] in ("-", "−") else self.raw
+        return self.value is not None and self.unit is None and digits.isdigit()
 
 
 @dataclass(slots=True)

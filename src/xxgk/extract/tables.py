@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from xxgk.extract.columns import column_guides
 from xxgk.extract.match import data_rows, is_header, match_rows
-from xxgk.extract.readings import Reading, row_readings
+from xxgk.extract.readings import Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.template import TableSpec, Template
@@ -90,13 +90,14 @@ def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRo
 
 
 def _choices(
-    table: TableSpec, mapped: dict[int, LogicalRow], guides: dict[int, list[float]]
+    table: TableSpec, template: Template, mapped: dict[int, LogicalRow], guides: dict[int, list[float]]
 ) -> list[RowChoice]:
     out = []
     for si, row in sorted(mapped.items()):
-        arity = len(table.rows[si].columns)
-        readings = row_readings(row.slots, arity, row.explicit, guides.get(si))
-        out.append(RowChoice(_cell_keys(table, si), readings))
+        columns = table.rows[si].columns
+        readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si))
+        signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
+        out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
 
 
@@ -137,7 +138,7 @@ def extract_table(
         mapped = {0: flow} if flow is not None else {}
     else:
         mapped = {si: rows[o] for si, o in match_rows(rows, table).items()}
-    choices = _choices(table, mapped, column_guides(units, table, template.columns, mapped))
+    choices = _choices(table, template, mapped, column_guides(units, table, template.columns, mapped))
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
     values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)

@@ -60,7 +60,7 @@ def _heading_re() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
     return re.compile(
-        rf"(?:^|(?<=[\s。；）)\]】]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
+        rf"(?:^|(?<=[\s。；）)\]】\d元件项%％]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
 

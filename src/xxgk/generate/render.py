@@ -27,7 +27,7 @@ DISTORTIONS: dict[str, frozenset[str]] = {
     "tab": frozenset({"merge", "page_break", "split_group", "wrap", "footer"}),
     "cell_per_line": frozenset(),
     "markdown": frozenset({"merge", "drift"}),
-    "webtext": frozenset({"spaced_appeals", "unit"}),
+    "webtext": frozenset({"spaced_appeals", "unit", "glued"}),
     "layout": frozenset({"wrap", "footer", "valign", "indent"}),
 }
 TABLE_SECTIONS = ("proactive", "requests", "appeals")

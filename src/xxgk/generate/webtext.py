@@ -4,7 +4,8 @@ Adjacent cells lose their separators: 规章000行政规范性文件8855698, 一
 713000074二、上年结转…; 表四 is either fifteen space-separated numbers or one digit string
 (distortion `spaced_appeals` chooses per document). Blank cells cannot be shown at all (the digits
 simply close up), so property tests feed this layout records without blanks.
-Distortion `unit`: the fee carries its unit (9116.36万元).
+Distortion `unit`: the fee carries its unit (9116.36万元). Distortion `glued`: a crawler dropped the
+separators between sections too, so a heading follows a table's last digit directly (…1200000五、存在…).
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def render_webtext(record: dict[str, Any], rng: random.Random, dist: frozenset[s
         "requests": _requests(record, style, rng),
         "appeals": _appeals(record, rng, spaced),
     }
-    body, rows = [preamble(record, rng)], []
+    glued = "glued" in dist and rng.random() < 0.5
+    body, rows = preamble(record, rng), []
     for key, section in record["sections"].items():
         text = section["text"].replace("\n", "")
         if key == "overview":
@@ -102,5 +104,5 @@ def render_webtext(record: dict[str, Any], rng: random.Random, dist: frozenset[s
         if key in tables:
             text, printed = tables[key]
             rows += printed
-        body.append(f"{section['title']}{_sep(rng)}{text}")
-    return Rendering("\n".join([*meta, " ".join(body)]) + "\n", "webtext", rows)
+        body += f"{_sep(rng) if glued else ' '}{section['title']}{_sep(rng)}{text}"
+    return Rendering("\n".join([*meta, body]) + "\n", "webtext", rows)
