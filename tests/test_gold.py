@@ -70,3 +70,20 @@ def test_web_text_with_sections_glued_to_the_tables_reads_as_printed(tmp_path):
     got = dict(cell_items(record))
     assert {k: (g, got.get(k)) for k, g in cell_items(gold) if not _same(g, got.get(k))} == {}
     assert {"proactive", "requests", "problems"} <= {k for k, v in record["sections"].items() if v}
+
+
+def test_web_text_row_printed_blank_leaves_its_label_before_the_next_row(tmp_path):
+    """Web text prints a blank row as its label alone: '…申请3.其他 0200002'. The numbers belong to the
+    last item (3.其他); the row before it is blank, never given the numbers of the next one."""
+    doc, gold_path = next((d, g) for d, g in GOLD_CASES if d.name.startswith("008_"))
+    text = doc.read_text(encoding="utf-8")
+    blanked = text.replace("政府信息公开申请 00000003.其他 0200002", "政府信息公开申请3.其他 0200002")
+    assert blanked != text
+    variant = tmp_path / doc.name
+    variant.write_text(blanked, encoding="utf-8")
+    record, gold = parse(variant), load_gold(gold_path)
+    got = dict(cell_items(record))
+    blank_row = "requests.other.unpaid_fee."
+    expected = {k: (None if k.startswith(blank_row) else g) for k, g in cell_items(gold)}
+    assert {k: (e, got.get(k)) for k, e in expected.items() if not _same(e, got.get(k))} == {}
+    assert not [f for f in record["findings"] if f["rule"] == "S_TABLES"]

@@ -15,6 +15,8 @@ FUZZY_MIN = 85
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
 )
+# where a numbered item starts inside a label ('…申请3.其他(七)总计')
+_ITEM = re.compile(r"[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 
 
 def label_score(row: LogicalRow, spec: RowSpec) -> int:
@@ -136,12 +138,41 @@ def _starts_numbered(row: LogicalRow) -> bool:
     return bool(_NUMBERED.match(row.label) or _NUMBERED.match(row.last_label))
 
 
+def _best(scores: tuple[int, ...]) -> int | None:
+    top = max(scores, default=0)
+    return scores.index(top) if top > 0 else None
+
+
+def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
+    """Web text prints a blank row as its label alone, so consecutive labels run together before the
+    next numbers ('2.申请人逾期未按收费…申请3.其他(七)总计5000005'). The numbers belong to the last
+    numbered item; the items before it become label-only rows (printed blank). Split only when the
+    whole label would name another row than its last item does."""
+    out: list[LogicalRow] = []
+    for row in rows:
+        starts = [m.start() for m in _ITEM.finditer(row.label) if m.start() > 0] if row.values else []
+        if not starts:
+            out.append(row)
+            continue
+        tail = row.label[starts[-1] :]
+        own = _best(label_scores(LogicalRow(tail, tail), table))
+        if own is None or own == _best(label_scores(row, table)):
+            out.append(row)
+            continue
+        cuts = [0, *starts]
+        for a, b in pairwise(cuts):
+            piece = row.label[a:b]
+            out.append(LogicalRow(piece, piece, [], row.prov, False))
+        out.append(LogicalRow(tail, tail, row.slots, row.prov, row.explicit, row.margin))
+    return out
+
+
 def data_rows(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     """Rows that can carry values: with numbers, grid rows with blank cells, and label-only lines
     that name a template row (a row printed blank in a text layout); no header rows."""
     return [
         r
-        for r in join_wrapped(rows, table)
+        for r in join_wrapped(split_run_together_labels(rows, table), table)
         if (r.values or (r.label and ((r.explicit and r.slots) or names_row(r, table))))
         and not is_header(r, table)
     ]
