@@ -9,8 +9,9 @@ from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
-from xxgk.extract.units import Unit
+from xxgk.extract.units import Unit, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
+from xxgk.ingest import read_string
 from xxgk.model import Provenance
 
 REQUESTS = load_template("2021").table("requests")
@@ -100,3 +101,23 @@ def test_blank_heavy_tables_are_solved_without_enumerating_equivalent_placements
     rng = random.Random(4)
     record = blank_zeros(random_record(rng), rng, "some")
     parse_text(render(record, "tab", rng).text)  # finishes in milliseconds
+
+
+def test_headings_run_into_the_text_before_them_in_web_text():
+    """Crawled web text keeps no line breaks: a heading follows a colon, a table's last number or its
+    unit directly; 六 is also titled 需要说明的其他事项."""
+    text = (
+        "特编制此报告：一、总体情况2021年，我局工作如下。二、主动公开政府信息情况 规章 000"
+        "三、收到和处理政府信息公开申请情况 …… 结转下年度继续办理 0000000"
+        "四、政府信息公开行政复议、行政诉讼情况 000000000000000五、存在的主要问题及改进情况 无。"
+        "六、需要说明的其他事项与附表 无。"
+    )
+    units = document_to_units(read_string(text, "web.txt"))
+    assert [u.section for u in units if u.section] == [
+        "overview",
+        "proactive",
+        "requests",
+        "appeals",
+        "problems",
+        "other",
+    ]

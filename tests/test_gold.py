@@ -87,3 +87,18 @@ def test_web_text_row_printed_blank_leaves_its_label_before_the_next_row(tmp_pat
     expected = {k: (None if k.startswith(blank_row) else g) for k, g in cell_items(gold)}
     assert {k: (e, got.get(k)) for k, e in expected.items() if not _same(e, got.get(k))} == {}
     assert not [f for f in record["findings"] if f["rule"] == "S_TABLES"]
+
+
+def test_a_table_added_after_table_four_does_not_lend_it_digits(tmp_path):
+    """Some agencies add a 信息处理费收取情况 table after 表四; its numbers are not 表四's. With 表四
+    run together (011021000100000) borrowing them would make the split ambiguous."""
+    doc, gold_path = next((d, g) for d, g in GOLD_CASES if d.name.startswith("008_"))
+    text = doc.read_text(encoding="utf-8")
+    spaced = "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0 五、存在的主要问题"
+    assert spaced in text
+    extra = "五、信息处理费收取情况通知收取件数通知收取金额（元）实际收取金额（元）信息处理费收取情况000"
+    variant = tmp_path / doc.name
+    variant.write_text(text.replace(spaced, f"011021000100000{extra}六、存在的主要问题"), encoding="utf-8")
+    record, gold = parse(variant), load_gold(gold_path)
+    assert record["appeals"] == gold["appeals"]
+    assert not [f for f in record["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]

@@ -80,6 +80,8 @@ def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRo
             if first is not None:
                 break
             continue
+        if first is not None and row.label:  # numbers under a label of their own: the next table
+            break
         first = first or row
         slots.extend(row.slots)
         if sum(1 for s in slots if s.value is not None) >= arity:

@@ -38,7 +38,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "主要问题及改进",
         ),
     ),
-    ("other", ("其他需要报告的事项", "其他需要报告事项")),
+    ("other", ("其他需要报告的事项", "其他需要报告事项", "需要说明的其他事项", "其他需要说明的事项")),
 )
 SECTION_ORDER = {key: i for i, (key, _) in enumerate(SECTIONS)}
 _CN = "一二三四五六七八九十"
@@ -60,7 +60,7 @@ def _heading_re() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
     return re.compile(
-        rf"(?:^|(?<=[\s。；）)\]】\d元件项%％]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
+        rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
 
