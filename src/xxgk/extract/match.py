@@ -7,7 +7,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import strip_markers
+from xxgk.extract.labels import MARKERS, strip_markers
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
@@ -15,8 +15,6 @@ FUZZY_MIN = 85
 _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
 )
-# where a numbered item starts inside a label ('…申请3.其他(七)总计')
-_ITEM = re.compile(r"[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 
 
 def label_score(row: LogicalRow, spec: RowSpec) -> int:
@@ -150,7 +148,7 @@ def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[
     whole label would name another row than its last item does."""
     out: list[LogicalRow] = []
     for row in rows:
-        starts = [m.start() for m in _ITEM.finditer(row.label) if m.start() > 0] if row.values else []
+        starts = [m.start() for m in MARKERS.finditer(row.label) if m.start() > 0] if row.values else []
         if not starts:
             out.append(row)
             continue

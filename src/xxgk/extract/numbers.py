@@ -7,6 +7,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from xxgk.extract.labels import MINUS
+
 ZERO_WORDS = frozenset({"-", "—", "–", "－", "/", "／", "无", "——", "--", "\\"})
 _NUMBER = re.compile(
     r"^(?P<sign>[-+−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
@@ -34,7 +36,7 @@ def parse_value(raw: str) -> tuple[bool, Decimal | None, str | None]:
         value = Decimal(f"{digits}.{frac}" if frac else digits)
     except InvalidOperation:  # pragma: no cover - the regex only admits digits
         return False, None, None
-    if m.group("sign") in ("-", "−"):
+    if m.group("sign") in MINUS:
         value = -value
     return True, value, m.group("unit")
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import combinations, pairwise
 from math import comb
 
+from xxgk.extract.labels import MINUS
 from xxgk.extract.rows import Slot
 
 MAX_READINGS = 20000
@@ -148,7 +149,7 @@ def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Read
 def _splits_of(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """All ways to cut a digit string into `parts` numbers without leading zeros (memoised: the
     same tails recur for every cut of a long run of digits). A leading minus stays on the first."""
-    if token[:1] in ("-", "−"):
+    if token[:1] in MINUS:
         return tuple((token[0] + first, *rest) for first, *rest in _splits_of(token[1:], parts))
     if parts == 1:
         return ((token,),) if token == "0" or not token.startswith("0") else ()
@@ -181,7 +182,7 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         tok = tokens[t]
         later = len(tokens) - t - 1
-        max_parts = len(tok.raw.lstrip("-−")) if tok.splittable else 1
+        max_parts = len(tok.raw.lstrip("".join(MINUS))) if tok.splittable else 1
         for k in range(1, min(max_parts, remaining - later) + 1):
             pieces = _splits_of(tok.raw, k) if tok.splittable else [(tok.raw,)]
             for piece in pieces:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from xxgk.extract.labels import normalize
+from xxgk.extract.labels import MINUS, normalize
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
@@ -34,7 +34,7 @@ class Slot:
     def splittable(self) -> bool:
         """Plain digits, or a minus sign and digits: what adjacent cells run together leave
         (行政处罚2648-18538 is 26 · -185 · 38 or another cut, the sign opening the next cell)."""
-        digits = self.raw[1:] if self.raw[:1] in ("-", "−") else self.raw
+        digits = self.raw[1:] if self.raw[:1] in MINUS else self.raw
         return self.value is not None and self.unit is None and digits.isdigit()
 
 
