@@ -1,9 +1,8 @@
 """Optional compiled build of the parsing core, the way black and mypy ship theirs.
 
 `XXGK_COMPILE=1 pip install .` compiles the pure, type-checked modules of the core (model, text
-reading, extraction, the audit's engine) to C extensions with mypyc: the same source, faster. The audit
-rules stay interpreted: their docstrings are the rules' documentation, and compiled functions lose
-them. Without the variable the package is pure Python. Metadata and dependencies are in pyproject.toml.
+reading, extraction, the audit and its rules) to C extensions with mypyc: the same source, faster.
+Without the variable the package is pure Python. Metadata and dependencies are in pyproject.toml.
 """
 
 from __future__ import annotations

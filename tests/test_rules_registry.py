@@ -28,4 +28,4 @@ def test_every_registered_rule_is_in_the_spec_and_documented():
     spec = spec_rule_ids()
     for r in RULES:
         assert set(r.ids) <= spec
-        assert r.doc, f"rule {r.ids} has no docstring"
+        assert r.doc, f"rule {r.ids} has no doc"

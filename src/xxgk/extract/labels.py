@@ -6,23 +6,60 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」『』")
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
-_SPACE = re.compile(r"\s+")
 _CN_NUM = "一二三四五六七八九十"
 MINUS = ("-", "−")  # a printed minus: ASCII hyphen or U+2212
-# List markers: 一、  (一)  1.  1、  1．  (1)  ①
 # list markers (1. / 1、 / (一) / 三、 / ①), wherever a numbered item starts
 MARKERS = re.compile(rf"(?:[{_CN_NUM}]+[、.]|\([{_CN_NUM}\d]+\)|(?<![\d.])\d{{1,2}}[.、](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
 _MD = re.compile(r"^[#>*\-\s]+|\*\*|__")
 
 
+# NFKC without its cost on Chinese prose (~25x faster): the characters that NFKC changes and that
+# reports print (full-width forms, ideographic space, circled numbers, Kangxi radicals, CJK compatibility
+# ideographs, …) are replaced one by one, and the result is accepted only when it is NFKC-normalised.
+# That is exact: replacing a character by its NFKC form keeps the string compatibility-equivalent, so a
+# normalised result is the string's NFKC form; anything else (combining marks…) takes the full path.
+_NFKC_RANGES = (
+    (0xA0, 0xC0),
+    (0x2000, 0x2070),
+    (0x2100, 0x2190),
+    (0x2460, 0x2500),
+    (0x2E80, 0x2FE0),
+    (0x3000, 0x3040),
+    (0x3200, 0x3400),
+    (0xF900, 0xFB00),
+    (0xFE30, 0xFE70),
+    (0xFF00, 0xFFF0),
+)
+_NFKC_MAP = {
+    chr(cp): unicodedata.normalize("NFKC", chr(cp))
+    for lo, hi in _NFKC_RANGES
+    for cp in range(lo, hi)
+    if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+}
+_NFKC_CHANGES = re.compile("[" + "".join(re.escape(c) for c in sorted(_NFKC_MAP)) + "]")
+_NFKC_COMMON = tuple((c, _NFKC_MAP[c]) for c in "，（）：；！？　％")  # plain replace: no callback
+_LABEL_MAP = {**dict.fromkeys("“”\"'‘’「」『』", ""), "【": "(", "】": ")", "〔": "(", "〕": ")"}
+_LABEL_CHANGES = re.compile("[" + "".join(re.escape(c) for c in _LABEL_MAP) + "]")
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), fast on Chinese text."""
+    out = text
+    for char, folded in _NFKC_COMMON:
+        if char in out:
+            out = out.replace(char, folded)
+    if _NFKC_CHANGES.search(out):
+        out = _NFKC_CHANGES.sub(lambda m: _NFKC_MAP[m[0]], out)
+    return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", text)
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """NFKC (full-width, Kangxi radicals), no whitespace, no quotes, ASCII brackets."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_QUOTES).translate(_BRACKETS)
-    return _SPACE.sub("", text)
+    text = "".join(nfkc(text).split())
+    if _LABEL_CHANGES.search(text):
+        text = _LABEL_CHANGES.sub(lambda m: _LABEL_MAP[m[0]], text)
+    return text
 
 
 @lru_cache(maxsize=65536)

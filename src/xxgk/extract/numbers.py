@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from xxgk.extract.labels import MINUS
+from xxgk.extract.labels import MINUS, nfkc
 
 ZERO_WORDS = frozenset({"-", "—", "–", "－", "/", "／", "无", "——", "--", "\\"})
 _NUMBER = re.compile(
@@ -22,7 +21,7 @@ def parse_value(raw: str) -> tuple[bool, Decimal | None, str | None]:
 
     Values are Decimal so that fee amounts stay exact; the record turns counts into int.
     """
-    text = unicodedata.normalize("NFKC", raw).strip().replace("\u00a0", "").replace(" ", "")
+    text = nfkc(raw).strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return True, None, None
     if text in ZERO_WORDS:

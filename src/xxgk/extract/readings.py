@@ -18,13 +18,23 @@ from xxgk.extract.rows import Slot
 MAX_READINGS = 20000
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Reading:
     values: tuple[Decimal | None, ...]
     cost: int  # layout implausibility (blank alignment only): interior cells dropped
     sources: tuple[int | None, ...]  # slot index each column was read from
     how: str  # "direct", "blank-align", "digit-split", "placement", "extra-dropped"
-    parts: tuple[str, ...] = ()  # the digit strings of each column, for digit splits
+    parts: tuple[str, ...]  # the digit strings of each column, for digit splits
+
+    def __init__(
+        self,
+        values: tuple[Decimal | None, ...],
+        cost: int,
+        sources: tuple[int | None, ...],
+        how: str,
+        parts: tuple[str, ...] = (),
+    ) -> None:
+        self.values, self.cost, self.sources, self.how, self.parts = values, cost, sources, how, parts
 
 
 def row_readings(

@@ -8,7 +8,7 @@ That is what recovers rows from web text where a whole table is one line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -23,12 +23,15 @@ _NOT_A_VALUE_AFTER = ("年", "月", "日", "条", "号", "页", "%", "％", "周
 _VALUE_UNIT_AFTER = re.compile(r"^(件|项|个)")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Slot:
     raw: str
     value: Decimal | None  # None: a blank cell
     unit: str | None
     prov: Provenance
+
+    def __init__(self, raw: str, value: Decimal | None, unit: str | None, prov: Provenance) -> None:
+        self.raw, self.value, self.unit, self.prov = raw, value, unit, prov
 
     @property
     def splittable(self) -> bool:
@@ -38,15 +41,28 @@ class Slot:
         return self.value is not None and self.unit is None and digits.isdigit()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class LogicalRow:
-    label: str = ""  # normalised, all label pieces joined
-    last_label: str = ""  # normalised, the last label piece (the most specific one)
-    slots: list[Slot] = field(default_factory=list)
-    prov: Provenance = field(default_factory=Provenance)
-    explicit: bool = False  # from a grid: blank slots are real cells
-    margin: str = ""  # a lone character set apart before the label (a vertically printed group label)
-    _values: list[Slot] | None = None
+    label: str  # normalised, all label pieces joined
+    last_label: str  # normalised, the last label piece (the most specific one)
+    slots: list[Slot]
+    prov: Provenance
+    explicit: bool  # from a grid: blank slots are real cells
+    margin: str  # a lone character set apart before the label (a vertically printed group label)
+    _values: list[Slot] | None
+
+    def __init__(
+        self,
+        label: str = "",
+        last_label: str = "",
+        slots: list[Slot] | None = None,
+        prov: Provenance | None = None,
+        explicit: bool = False,
+        margin: str = "",
+    ) -> None:
+        self.label, self.last_label, self.slots = label, last_label, [] if slots is None else slots
+        self.prov = Provenance() if prov is None else prov
+        self.explicit, self.margin, self._values = explicit, margin, None
 
     @property
     def values(self) -> list[Slot]:

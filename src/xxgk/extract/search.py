@@ -23,16 +23,29 @@ Values = dict[str, Decimal | None]
 _ZERO = Decimal(0)
 
 
+def side_total(values: Values, keys: tuple[str, ...]) -> tuple[Decimal, list[str]]:
+    """One side of an identity: the sum of its printed terms, and its blank keys. A plain loop: it runs
+    for every identity of every candidate reading, and `None in terms` compares each Decimal with
+    None the slow way."""
+    total, blanks = _ZERO, []
+    for key in keys:
+        value = values.get(key)
+        if value is None:
+            blanks.append(key)
+        else:
+            total += value
+    return total, blanks
+
+
 def evaluate(ident: Identity, values: Values) -> tuple[int, int]:
     """(hard, soft) violation of one identity under `values`; cells missing from `values` count as blank."""
-    lhs = [values.get(k) for k in ident.lhs]
-    rhs = [values.get(k) for k in ident.rhs]
-    if all(v is None for v in lhs + rhs):
+    lhs, lhs_blank = side_total(values, ident.lhs)
+    rhs, rhs_blank = side_total(values, ident.rhs)
+    blanks = len(lhs_blank) + len(rhs_blank)
+    if blanks == len(ident.lhs) + len(ident.rhs):
         return 0, 0
-    total = sum((v or _ZERO for v in lhs), _ZERO) - sum((v or _ZERO for v in rhs), _ZERO)
-    if any(v is None for v in lhs + rhs):
-        return 0, int(total != 0)
-    return int(total != 0), 0
+    broken = int(lhs != rhs)
+    return (0, broken) if blanks else (broken, 0)
 
 
 class Search:
@@ -144,8 +157,7 @@ class Search:
         """How many open identities are already sure to break."""
         n = 0
         for known_l, known_r, sign in self.bounded[depth]:
-            lhs = sum((values.get(k) or _ZERO for k in known_l), _ZERO)
-            rhs = sum((values.get(k) or _ZERO for k in known_r), _ZERO)
+            lhs, rhs = side_total(values, known_l)[0], side_total(values, known_r)[0]
             n += (rhs - lhs) * sign > 0
         return n
 

@@ -26,10 +26,13 @@ MAX_TIES = 64
 __all__ = ["RowChoice", "Score", "Solution", "solve"]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class RowChoice:
     keys: tuple[str, ...]  # cell key of each column
     readings: list[Reading]
+
+    def __init__(self, keys: tuple[str, ...], readings: list[Reading]) -> None:
+        self.keys, self.readings = keys, readings
 
 
 @dataclass(slots=True)

@@ -44,15 +44,19 @@ SECTION_ORDER = {key: i for i, (key, _) in enumerate(SECTIONS)}
 _CN = "一二三四五六七八九十"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Unit:
     kind: str  # "text" or "row"
     text: str
     norm: str
     prov: Provenance
-    row: Row | None = None
-    section: str | None = None  # set when the unit starts with a section heading
-    heading: str = ""  # the heading text itself
+    row: Row | None
+    section: str | None  # set when the unit starts with a section heading
+    heading: str  # the heading text itself
+
+    def __init__(self, kind: str, text: str, norm: str, prov: Provenance, row: Row | None = None) -> None:
+        self.kind, self.text, self.norm, self.prov, self.row = kind, text, norm, prov, row
+        self.section, self.heading = None, ""
 
 
 @cache

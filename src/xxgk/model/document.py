@@ -2,6 +2,11 @@
 
 Readers (text, markdown, HTML, DOCX, PDF) differ in what they can see; they all hand the extractor the
 same shapes, so extraction never depends on the file format.
+
+The classes made by the thousand per report (Provenance, Cell, Row, Paragraph; likewise Unit, Slot,
+LogicalRow, Reading and RowChoice in extract) write their __init__ out (dataclass(init=False)): the
+parsing core is compiled with mypyc, and a dataclass-generated __init__ stays interpreted Python, about
+ten times slower to call than a compiled one.
 """
 
 from __future__ import annotations
@@ -9,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Provenance:
     """Where a piece of text sits in the source (1-based; None where it does not apply).
 
     Treat as immutable. Not declared frozen: readers create one per cell and token, and a frozen
-    dataclass costs four times as much to construct.
+    dataclass costs four times as much to construct (and cannot have a compiled __init__).
     """
 
     line: int | None = None
@@ -25,22 +30,41 @@ class Provenance:
     x: float | None = None  # horizontal position (character column or PDF points), for alignment
     confidence: float = 1.0  # < 1 for OCR'd text
 
+    def __init__(
+        self,
+        line: int | None = None,
+        page: int | None = None,
+        table: int | None = None,
+        row: int | None = None,
+        col: int | None = None,
+        x: float | None = None,
+        confidence: float = 1.0,
+    ) -> None:
+        self.line, self.page, self.table, self.row, self.col = line, page, table, row, col
+        self.x, self.confidence = x, confidence
+
     def as_location(self) -> dict[str, int | None]:
         return {"line": self.line, "page": self.page, "table": self.table, "row": self.row, "col": self.col}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Cell:
     text: str
     prov: Provenance
 
+    def __init__(self, text: str, prov: Provenance) -> None:
+        self.text, self.prov = text, prov
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class Row:
     """One row of a table grid. Merged cells appear as empty cells, never as copies."""
 
     cells: list[Cell]
     prov: Provenance
+
+    def __init__(self, cells: list[Cell], prov: Provenance) -> None:
+        self.cells, self.prov = cells, prov
 
 
 @dataclass(slots=True)
@@ -49,10 +73,13 @@ class Table:
     prov: Provenance
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Paragraph:
     text: str
     prov: Provenance
+
+    def __init__(self, text: str, prov: Provenance) -> None:
+        self.text, self.prov = text, prov
 
 
 Block = Paragraph | Table

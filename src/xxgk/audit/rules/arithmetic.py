@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import cast
 
 from xxgk.audit.context import Context, fmt
 from xxgk.audit.registry import rule
+from xxgk.extract.search import side_total
 from xxgk.extract.template import Identity
 from xxgk.model import Finding
-
-
-def _side(values: dict[str, Decimal | None], keys: tuple[str, ...]) -> tuple[Decimal, list[str]]:
-    terms = [values.get(k) for k in keys]
-    if None not in terms:  # the common case, kept cheap: every report checks ~40 identities
-        return sum(cast("list[Decimal]", terms), Decimal(0)), []
-    blanks = [k for k, v in zip(keys, terms, strict=True) if v is None]
-    return sum((v for v in terms if v is not None), Decimal(0)), blanks
 
 
 def _binding_label(ctx: Context, ident: Identity) -> str:
@@ -34,8 +26,8 @@ def _identity_finding(ctx: Context, ident: Identity) -> Finding | None:
     table = ident.cells[0].split(".", 1)[0]
     if not ctx.has_table(table):
         return None
-    lhs, lhs_blank = _side(ctx.values, ident.lhs)
-    rhs, rhs_blank = _side(ctx.values, ident.rhs)
+    lhs, lhs_blank = side_total(ctx.values, ident.lhs)
+    rhs, rhs_blank = side_total(ctx.values, ident.rhs)
     blanks = lhs_blank + rhs_blank
     if not blanks and lhs == rhs:
         return None
@@ -54,9 +46,14 @@ def _identity_finding(ctx: Context, ident: Identity) -> Finding | None:
     return Finding(ident.rule, "error", message, list(ident.cells), ctx.location(ident.lhs[0]))
 
 
-@rule("T3_BALANCE", "T3_ROW_TOTAL", "T3_RESULTS_SUM", "T4_BLOCK")
+@rule(
+    "T3_BALANCE",
+    "T3_ROW_TOTAL",
+    "T3_RESULTS_SUM",
+    "T4_BLOCK",
+    doc="Every identity of the template, one finding per broken (or unassessable) equation instance.",
+)
 def identities(ctx: Context) -> Iterator[Finding]:
-    """Every identity of the template, one finding per broken (or unassessable) equation instance."""
     if ctx.template is None:
         return
     for ident in ctx.template.identities:
@@ -65,9 +62,10 @@ def identities(ctx: Context) -> Iterator[Finding]:
             yield f
 
 
-@rule("NONNEG")
+@rule(
+    "NONNEG", doc="Counts are non-negative integers (2019 本年增/减 may be negative); fees are non-negative."
+)
 def non_negative(ctx: Context) -> Iterator[Finding]:
-    """Counts are non-negative integers (2019 本年增/减 may be negative); fees are non-negative."""
     if ctx.template is None:
         return
     for key, value in ctx.values.items():
@@ -83,9 +81,11 @@ def non_negative(ctx: Context) -> Iterator[Finding]:
             yield Finding("NONNEG", "error", problem, [key], ctx.location(key))
 
 
-@rule("T_EXTRA_SUBTOTAL")
+@rule(
+    "T_EXTRA_SUBTOTAL",
+    doc="A 小计 row a report adds to 表三 equals the sum of the group's rows, column by column.",
+)
 def extra_subtotals(ctx: Context) -> Iterator[Finding]:
-    """A 小计 row a report adds to 表三 equals the sum of the group's rows, column by column."""
     for extra in ctx.record.get("extras") or []:
         group = extra.get("subtotal_of")
         if not group or extra.get("table") != "requests" or ctx.template is None:

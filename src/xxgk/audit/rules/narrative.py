@@ -113,9 +113,8 @@ def _judge(ctx: Context, c: Concept, figs: list[Figure]) -> Finding | None:
     return Finding(rule_id, "warning", _message(c, f, found), cells, Location(line=f.line))
 
 
-@rule(*N_RULES)
+@rule(*N_RULES, doc="Counts, shares and appeal outcomes stated in the prose agree with 表三 and 表四.")
 def narrative_against_tables(ctx: Context) -> Iterator[Finding]:
-    """Counts, shares and appeal outcomes stated in the prose agree with 表三 and 表四."""
     if ctx.template is None or not ctx.figures:
         return
     by_key = {c.key: c for c in spec().concepts if c.rule}

@@ -35,9 +35,10 @@ def _prose_present(ctx: Context, key: str) -> bool:
     return any(len(u.text) <= 30 and any(w in u.text for w in words) for u in ctx.extraction.units)
 
 
-@rule("S_SECTIONS")
+@rule(
+    "S_SECTIONS", doc="The six sections, in order; a table section counts as present when its table is found."
+)
 def sections_present(ctx: Context) -> Iterator[Finding]:
-    """The six sections, in order; a table section counts as present when its table is found."""
     if ctx.record.get("template") == "legacy":
         return
     sections = ctx.record.get("sections") or {}
@@ -62,9 +63,11 @@ def sections_present(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("S_TABLES")
+@rule(
+    "S_TABLES",
+    doc="表二、表三、表四 found and every canonical row mapped; a merged （六）其他处理 row is named.",
+)
 def tables_present(ctx: Context) -> Iterator[Finding]:
-    """表二、表三、表四 found and every canonical row mapped; a merged （六）其他处理 row is named."""
     if ctx.template is None:
         return
     for table in ctx.template.tables:
@@ -90,9 +93,8 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@rule("S_TEMPLATE_YEAR")
+@rule("S_TEMPLATE_YEAR", doc="2021+ reports use the 2021 template; 2019–2020 reports the 2019 one.")
 def template_year(ctx: Context) -> Iterator[Finding]:
-    """2021+ reports use the 2021 template; 2019–2020 reports the 2019 one."""
     year, template = ctx.record.get("year"), ctx.record.get("template")
     if not isinstance(year, int) or template not in ("2019", "2021"):
         return
@@ -122,9 +124,8 @@ def _skipped(ctx: Context) -> set[str]:
     return out
 
 
-@rule("S_BLANK_CELLS")
+@rule("S_BLANK_CELLS", doc="Blank cells in found tables, listed in one finding (the template expects 0).")
 def blank_cells(ctx: Context) -> Iterator[Finding]:
-    """Blank cells in found tables, listed in one finding (the template expects 0)."""
     skip = _skipped(ctx)
     blank = [
         k for k, v in ctx.values.items() if v is None and k not in skip and ctx.has_table(k.split(".")[0])
@@ -134,9 +135,11 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
         yield Finding("S_BLANK_CELLS", "warning", msg, blank, ctx.location(blank[0]))
 
 
-@rule("S_AMBIGUOUS_CELLS")
+@rule(
+    "S_AMBIGUOUS_CELLS",
+    doc="Cells whose digits ran together and admit several readings: null, with the candidates.",
+)
 def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
-    """Cells whose digits ran together and admit several readings: null, with the candidates."""
     keys: list[str] = []
     candidates: list[dict[str, int | float | None]] = []
     for table in ("proactive", "requests", "appeals"):
@@ -158,9 +161,8 @@ def _num(v: Decimal | None) -> int | float | None:
     return int(v) if v == v.to_integral_value() else float(v)
 
 
-@rule("S_EXTRA_ROWS")
+@rule("S_EXTRA_ROWS", doc="Rows or columns a report adds beyond the template (kept in `extras`).")
 def extra_rows(ctx: Context) -> Iterator[Finding]:
-    """Rows or columns a report adds beyond the template (kept in `extras`)."""
     for extra in ctx.record.get("extras") or []:
         table = TABLE_NAMES.get(extra.get("table", ""), "统计表")
         yield Finding(
@@ -189,9 +191,11 @@ def _preamble(ctx: Context) -> list[tuple[str, int | None]]:
     return out
 
 
-@rule("S_YEAR_MENTIONS")
+@rule(
+    "S_YEAR_MENTIONS",
+    doc="Where the report names itself or its period, the year agrees with the report's year.",
+)
 def year_mentions(ctx: Context) -> Iterator[Finding]:
-    """Where the report names itself or its period, the year agrees with the report's year."""
     year = ctx.record.get("year")
     if not isinstance(year, int) or ctx.extraction is None:
         return
@@ -210,9 +214,8 @@ def year_mentions(ctx: Context) -> Iterator[Finding]:
 _FEE = re.compile(r"处理费|收费|收取费用|费用")
 
 
-@rule("S_FEE_REPORTED")
+@rule("S_FEE_REPORTED", doc="2021+ reports state in section 六 whether 信息处理费 was collected.")
 def fee_reported(ctx: Context) -> Iterator[Finding]:
-    """2021+ reports state in section 六 whether 信息处理费 was collected."""
     if ctx.record.get("template") != "2021":
         return
     sections = ctx.record.get("sections") or {}
@@ -224,9 +227,11 @@ def fee_reported(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@rule("U_FEE_UNIT")
+@rule(
+    "U_FEE_UNIT",
+    doc="行政事业性收费 is in 万元: a bare 元 in the cell, or more than 1,000,000 万元, is suspicious.",
+)
 def fee_unit(ctx: Context) -> Iterator[Finding]:
-    """行政事业性收费 is in 万元: a bare 元 in the cell, or more than 1,000,000 万元, is suspicious."""
     key = "proactive.fees.amount_10k_yuan"
     value = ctx.value(key)
     if value is None or ctx.record.get("template") != "2021":
@@ -255,9 +260,8 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
 _ACTIVITY = ("received", "processed", "review_total", "litigation_total", "appeals_total")
 
 
-@rule("P_EMPTY_TABLES")
+@rule("P_EMPTY_TABLES", doc="All tables empty or zero while the prose reports applications or cases.")
 def empty_tables(ctx: Context) -> Iterator[Finding]:
-    """All tables empty or zero while the prose reports applications or cases."""
     if not ctx.values or any(
         v not in (None, 0) for k, v in ctx.values.items() if not k.startswith("proactive")
     ):
@@ -302,9 +306,8 @@ def agency_level(agency: str | None) -> str | None:
     return None
 
 
-@rule("D_DEADLINE")
+@rule("D_DEADLINE", doc="Departments publish by 31 January, local governments by 31 March of the next year.")
 def deadline(ctx: Context) -> Iterator[Finding]:
-    """Departments publish by 31 January, local governments by 31 March of the next year."""
     year, published = ctx.record.get("year"), published_date(ctx)
     if not isinstance(year, int) or published is None:
         return
