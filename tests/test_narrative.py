@@ -7,16 +7,19 @@ rewording that keeps a reading (Chinese numerals, new + carried over, a rounded 
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import GOLD_CASES, REAL, SEEDS
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.audit.rules.narrative import N_RULES, agrees
-from xxgk.extract.narrative import concepts, figures
+from xxgk.extract.narrative import concepts, figures, spec
 from xxgk.extract.units import document_to_units
 from xxgk.ingest import read_string
 
@@ -217,3 +220,20 @@ def test_figures_stay_fast():
     start = time.perf_counter()
     figures(units)
     assert time.perf_counter() - start < 0.5
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet="".join(sorted(set("".join(spec().keys.pattern)) - set("(?:|)"))) + "的和年", max_size=40
+    )
+)
+def test_keyword_trie_finds_the_longest_keyword_at_each_position(text):
+    """The trie-form keyword regex matches what a longest-first alternation of the words matches."""
+    words = sorted(_keywords(), key=len, reverse=True)
+    flat = re.compile("(?=(" + "|".join(re.escape(w) for w in words) + "))")
+    assert [m.group(1) for m in spec().every.finditer(text)] == [m.group(1) for m in flat.finditer(text)]
+
+
+def _keywords() -> set[str]:
+    return {w for c in concepts() for w in c.all[0]}

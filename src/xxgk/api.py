@@ -8,13 +8,19 @@ from typing import Any
 from xxgk.audit import audit_extraction
 from xxgk.extract import Extraction, extract
 from xxgk.ingest import read_bytes, read_path, read_string
+from xxgk.model import Document
+
+
+def _audited(doc: Document) -> Extraction:
+    """Extract the record and fill in its findings."""
+    ex = extract(doc)
+    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
+    return ex
 
 
 def parse_extraction(path: str | Path) -> Extraction:
     """Read, extract and audit one file; the record's findings are filled in."""
-    ex = extract(read_path(path))
-    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
-    return ex
+    return _audited(read_path(path))
 
 
 def parse(path: str | Path) -> dict[str, Any]:
@@ -24,9 +30,7 @@ def parse(path: str | Path) -> dict[str, Any]:
 
 def parse_bytes_extraction(data: bytes, name: str = "<bytes>") -> Extraction:
     """As parse_extraction, for bytes already in memory (uploads, archive members, ingest workers)."""
-    ex = extract(read_bytes(data, name))
-    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
-    return ex
+    return _audited(read_bytes(data, name))
 
 
 def parse_bytes(data: bytes, name: str = "<bytes>") -> dict[str, Any]:
@@ -34,6 +38,4 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> dict[str, Any]:
 
 
 def parse_text(text: str, name: str = "<text>") -> dict[str, Any]:
-    ex = extract(read_string(text, name))
-    ex.record["findings"] = [f.as_dict() for f in audit_extraction(ex)]
-    return ex.record
+    return _audited(read_string(text, name)).record

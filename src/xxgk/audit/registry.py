@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from xxgk.audit.context import Context
 from xxgk.extract import Extraction
@@ -20,7 +21,7 @@ class Rule:
     doc: str
 
 
-RULES: list[Rule] = []
+RULES: Final[list[Rule]] = []
 
 
 def rule(*ids: str, doc: str) -> Callable[[RuleFn], RuleFn]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from xxgk.errors import NotAReportError
 from xxgk.extract.locate import Region, locate_tables
@@ -17,8 +17,8 @@ from xxgk.extract.template import Template, load_template
 from xxgk.extract.units import Unit, document_to_units
 from xxgk.model import Document
 
-SCHEMA_VERSION = 1
-REPORT_WORDS = ("政府信息公开", "年度报告")
+SCHEMA_VERSION: Final = 1
+REPORT_WORDS: Final = ("政府信息公开", "年度报告")
 
 
 @dataclass(slots=True)

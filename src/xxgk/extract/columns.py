@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Final
 
 from xxgk.extract.labels import normalize
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import ColumnSpec, TableSpec
 from xxgk.extract.units import Unit
 
-_WORD = re.compile(r"\S+")
-_HAS_DIGIT = re.compile(r"\d")
-SAME_COLUMN = 2.0  # header pieces whose centres are this close belong to one column
+_WORD: Final = re.compile(r"\S+")
+_HAS_DIGIT: Final = re.compile(r"\d")
+SAME_COLUMN: Final = 2.0  # header pieces whose centres are this close belong to one column
 
 
 @dataclass(frozen=True, slots=True)

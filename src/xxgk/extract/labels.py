@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final, TypeVar
 
-_CN_NUM = "一二三四五六七八九十"
-MINUS = ("-", "−")  # a printed minus: ASCII hyphen or U+2212
+_CN_NUM: Final = "一二三四五六七八九十"
+MINUS: Final = ("-", "−")  # a printed minus: ASCII hyphen or U+2212
 # list markers (1. / 1、 / (一) / 三、 / ①), wherever a numbered item starts
-MARKERS = re.compile(rf"(?:[{_CN_NUM}]+[、.]|\([{_CN_NUM}\d]+\)|(?<![\d.])\d{{1,2}}[.、](?!\d)|[①②③④⑤⑥⑦⑧⑨])")
-_MD = re.compile(r"^[#>*\-\s]+|\*\*|__")
+MARKERS: Final = re.compile(
+    rf"(?:[{_CN_NUM}]+[、.]|\([{_CN_NUM}\d]+\)|(?<![\d.])\d{{1,2}}[.、](?!\d)|[①②③④⑤⑥⑦⑧⑨])"
+)
+_MD: Final = re.compile(r"^[#>*\-\s]+|\*\*|__")
 
 
 # NFKC without its cost on Chinese prose (~25x faster): the characters that NFKC changes and that
@@ -18,7 +21,7 @@ _MD = re.compile(r"^[#>*\-\s]+|\*\*|__")
 # ideographs, …) are replaced one by one, and the result is accepted only when it is NFKC-normalised.
 # That is exact: replacing a character by its NFKC form keeps the string compatibility-equivalent, so a
 # normalised result is the string's NFKC form; anything else (combining marks…) takes the full path.
-_NFKC_RANGES = (
+_NFKC_RANGES: Final = (
     (0xA0, 0xC0),
     (0x2000, 0x2070),
     (0x2100, 0x2190),
@@ -30,16 +33,16 @@ _NFKC_RANGES = (
     (0xFE30, 0xFE70),
     (0xFF00, 0xFFF0),
 )
-_NFKC_MAP = {
+_NFKC_MAP: Final = {
     chr(cp): unicodedata.normalize("NFKC", chr(cp))
     for lo, hi in _NFKC_RANGES
     for cp in range(lo, hi)
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
 }
-_NFKC_CHANGES = re.compile("[" + "".join(re.escape(c) for c in sorted(_NFKC_MAP)) + "]")
+_NFKC_CHANGES: Final = re.compile("[" + "".join(re.escape(c) for c in sorted(_NFKC_MAP)) + "]")
 _NFKC_COMMON = tuple((c, _NFKC_MAP[c]) for c in "，（）：；！？　％")  # plain replace: no callback
-_LABEL_MAP = {**dict.fromkeys("“”\"'‘’「」『』", ""), "【": "(", "】": ")", "〔": "(", "〕": ")"}
-_LABEL_CHANGES = re.compile("[" + "".join(re.escape(c) for c in _LABEL_MAP) + "]")
+_LABEL_MAP: Final = {**dict.fromkeys("“”\"'‘’「」『』", ""), "【": "(", "】": ")", "〔": "(", "〕": ")"}
+_LABEL_CHANGES: Final = re.compile("[" + "".join(re.escape(c) for c in _LABEL_MAP) + "]")
 
 
 def nfkc(text: str) -> str:
@@ -51,6 +54,19 @@ def nfkc(text: str) -> str:
     if _NFKC_CHANGES.search(out):
         out = _NFKC_CHANGES.sub(lambda m: _NFKC_MAP[m[0]], out)
     return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", text)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(table: dict[K, V], key: K, value: V) -> V:
+    """Store a computed value in a bounded memo table (emptied when full) and return it. For the hot
+    pure functions whose inputs recur across reports; read with `table.get(key)` first."""
+    if len(table) >= 65536:
+        table.clear()
+    table[key] = value
+    return value
 
 
 @lru_cache(maxsize=65536)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from xxgk.extract.template import Template
 from xxgk.extract.units import SECTION_ORDER, Unit
 
-TABLE_SECTION = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
+TABLE_SECTION: Final = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
 
 
 @dataclass(slots=True)

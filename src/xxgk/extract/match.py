@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from typing import Final
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import MARKERS, strip_markers
+from xxgk.extract.labels import MARKERS, remember, strip_markers
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
-FUZZY_MIN = 85
-_NUMBERED = re.compile(
+FUZZY_MIN: Final = 85
+_NUMBERED: Final = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
 )
 
@@ -27,7 +28,7 @@ def label_score(row: LogicalRow, spec: RowSpec) -> int:
     return next((len(c) * 2 for c in spec.cores if c in row.label), 0)
 
 
-_SCORES: dict[tuple[int, str, str], tuple[int, ...]] = {}
+_SCORES: Final[dict[tuple[int, str, str], tuple[int, ...]]] = {}
 
 
 def label_scores(row: LogicalRow, table: TableSpec) -> tuple[int, ...]:
@@ -141,6 +142,19 @@ def _best(scores: tuple[int, ...]) -> int | None:
     return scores.index(top) if top > 0 else None
 
 
+_ITEM_STARTS: Final[dict[str, tuple[int, ...]]] = {}
+
+
+def _item_starts(label: str) -> tuple[int, ...]:
+    """Where numbered items start in a label, after its first character (labels recur: remembered)."""
+    found = _ITEM_STARTS.get(label)
+    if found is None:
+        found = remember(
+            _ITEM_STARTS, label, tuple(m.start() for m in MARKERS.finditer(label) if m.start() > 0)
+        )
+    return found
+
+
 def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     """Web text prints a blank row as its label alone, so consecutive labels run together before the
     next numbers ('2.申请人逾期未按收费…申请3.其他(七)总计5000005'). The numbers belong to the last
@@ -148,7 +162,7 @@ def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[
     whole label would name another row than its last item does."""
     out: list[LogicalRow] = []
     for row in rows:
-        starts = [m.start() for m in MARKERS.finditer(row.label) if m.start() > 0] if row.values else []
+        starts = _item_starts(row.label) if row.values else ()
         if not starts:
             out.append(row)
             continue

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Final
 
 from xxgk.extract.labels import normalize
 from xxgk.extract.template import TEMPLATE_NAMES, load_template
 from xxgk.extract.units import Unit
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-_TITLE_TAIL = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告.*$")
-_PREFIX = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
+_TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告.*$")
+_PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
+_PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 LEGACY_MARKERS = tuple(normalize(m) for m in ("指标名称", "计量单位", "历年累计", "本年度", "概述"))
 
 

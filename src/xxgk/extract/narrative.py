@@ -16,29 +16,29 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 from xxgk.extract.units import Unit
 
-_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+_SENTENCE: Final = re.compile(r"[^。！？!?]+[。！？!?]*")
 # clauses end at ，；, and before a parenthesis that adds a part ("24 件（含上年结转 1 件）"); an ASCII
 # comma before a digit groups thousands
-_CLAUSE = re.compile(
+_CLAUSE: Final = re.compile(
     r"(?:[^，；;！？\n,（(]|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]|,(?=\d))+"
 )
-_NUM = re.compile(
+_NUM: Final = re.compile(
     r"(?P<n>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
     r"(?P<unit>%|％|件|宗|起|人次|条|个|项|份|次|例)?"
 )
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-_HAS_NUMBER = re.compile(rf"[\d{_CN_DIGITS}]")
-_BAD_TAIL = ("年", "月", "日", "号", "期", "部", "类", "批", "次会")
-_TABULAR = re.compile(r"\d\s+\d+\s+\d+\s+\d|\d{7,}")
+_CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万"
+_HAS_NUMBER: Final = re.compile(rf"[\d{_CN_DIGITS}]")
+_BAD_TAIL: Final = ("年", "月", "日", "号", "期", "部", "类", "批", "次会")
+_TABULAR: Final = re.compile(r"\d\s+\d+\s+\d+\s+\d|\d{7,}")
 _LINE_END = tuple("。！？；：:!?;")
-_SUBHEADING = re.compile(
+_SUBHEADING: Final = re.compile(
     r"^\s*[#*\s]*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])"
 )
-_SHARE_LEAD = ("占", "比例", "比重")
+_SHARE_LEAD: Final = ("占", "比例", "比重")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +122,31 @@ def _concept(c: dict[str, Any], defaults: dict[str, Any]) -> Concept:
     )
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """The words as one regex in trie form ('办(?:理(?:中|完(?:成|毕))?|结)?'): `re` tries the branches of
+    a flat alternation one by one at every position, a trie only the branch of the next character.
+    Greedy optional tails make it match the longest word at a position, as a longest-first
+    alternation does."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_node(trie)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_node(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return body
+    one_char = len(branches) == 1 and len(branches[0]) == 1
+    return body + "?" if one_char or len(branches) > 1 else f"(?:{body})?"
+
+
 @cache
 def spec() -> Spec:
     raw: dict[str, Any] = tomllib.loads(
@@ -130,7 +155,7 @@ def spec() -> Spec:
     defaults = raw.get("defaults", {})
     known = tuple(_concept(c, defaults) for c in raw["concepts"])
     first = sorted({w for c in known for w in c.all[0]}, key=len, reverse=True)
-    alternatives = "|".join(re.escape(w) for w in first)
+    alternatives = _trie_pattern(first)
     return Spec(
         concepts=known,
         subjects={
@@ -343,6 +368,8 @@ def _clause_figures(clause: str, nxt: str, pos: int, where: _Where) -> list[Figu
 def _para_figures(para: _Para) -> Iterator[Figure]:
     before = ""
     keys = spec().keys
+    if not keys.search(para.text):  # no concept's keyword anywhere: no sentence to read
+        return
     for sm in _SENTENCE.finditer(para.text):
         sentence = sm.group()
         if keys.search(sentence):

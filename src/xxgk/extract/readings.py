@@ -11,11 +11,12 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations, pairwise
 from math import comb
+from typing import Final
 
-from xxgk.extract.labels import MINUS
+from xxgk.extract.labels import MINUS, remember
 from xxgk.extract.rows import Slot
 
-MAX_READINGS = 20000
+MAX_READINGS: Final = 20000
 
 
 @dataclass(slots=True, init=False)
@@ -181,9 +182,7 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         if t == len(tokens):
             if remaining == 0:
-                vals = tuple(
-                    Decimal(p.replace("−", "-")) if s is None else s for p, _, s in _materialise(acc, tokens)
-                )
+                vals = tuple(_decimal(p) if s is None else s for p, _, s in _materialise(acc, tokens))
                 out.append(
                     Reading(
                         vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc)
@@ -200,6 +199,15 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
 
     walk(0, arity, [])
     return out
+
+
+_DECIMALS: Final[dict[str, Decimal]] = {}
+
+
+def _decimal(digits: str) -> Decimal:
+    """A digit piece as a number (remembered: the same pieces recur in every candidate reading)."""
+    found = _DECIMALS.get(digits)
+    return found if found is not None else remember(_DECIMALS, digits, Decimal(digits.replace("−", "-")))
 
 
 def _materialise(acc: list[tuple[str, int]], tokens: list[Slot]) -> list[tuple[str, int, Decimal | None]]:

@@ -11,16 +11,19 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import Final
 
 from xxgk.extract.labels import MINUS, normalize
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
 
-_TOKEN = re.compile(r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)")
-_MARKER_AFTER = re.compile(r"^[.、．][^\d]")
-_NOT_A_VALUE_AFTER = ("年", "月", "日", "条", "号", "页", "%", "％", "周", "岁", "时", "届", "次会")
-_VALUE_UNIT_AFTER = re.compile(r"^(件|项|个)")
+_TOKEN: Final = re.compile(
+    r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)"
+)
+_MARKER_STOPS: Final = (".", "、", "．")
+_NOT_A_VALUE_AFTER: Final = ("年", "月", "日", "条", "号", "页", "%", "％", "周", "岁", "时", "届", "次会")
+_VALUE_UNIT_AFTER: Final = re.compile(r"^(件|项|个)")
 
 
 @dataclass(slots=True, init=False)
@@ -96,7 +99,7 @@ def _classify(text: str) -> tuple[tuple[str, str, int], ...]:
             continue
         if kind == "num":
             nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
-            if tok.isdigit() and _MARKER_AFTER.match(text[pos + len(tok) : pos + len(tok) + 2] + " "):
+            if tok.isdigit() and _marker_stop_at(text, pos + len(tok)):
                 if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'
                     out.append(("value", tok[:-1], pos))
                 out.append(("text", tok[-1], pos))
@@ -109,6 +112,11 @@ def _classify(text: str) -> tuple[tuple[str, str, int], ...]:
             continue
         out.append(("text" if kind == "text" else "value", tok, pos))
     return tuple(out)
+
+
+def _marker_stop_at(text: str, end: int) -> bool:
+    """A list marker's stop follows the digits ('2.其他', '3、'), not a decimal point ('2.5')."""
+    return text[end : end + 1] in _MARKER_STOPS and not text[end + 1 : end + 2].isdecimal()
 
 
 def _margin_char(raw: list[tuple[str, str, int]]) -> bool:

@@ -11,7 +11,7 @@ identities (（七）总计) are assigned first, so that such bounds bite early.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from xxgk.extract.template import Identity
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 Score = tuple[int, int, int, int]
 Values = dict[str, Decimal | None]
-_ZERO = Decimal(0)
+_ZERO: Final = Decimal(0)
 
 
 def side_total(values: Values, keys: tuple[str, ...]) -> tuple[Decimal, list[str]]:

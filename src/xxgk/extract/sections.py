@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from xxgk.extract.locate import locate_sections
 from xxgk.extract.units import Unit
 
-_MD = re.compile(r"^[#>\s]+|\*\*")
+_MD: Final = re.compile(r"^[#>\s]+|\*\*")
+
+
+def _unmarked(text: str) -> str:
+    """Without markdown heading/quote marks and emphasis (checked first: most text has none)."""
+    if "#" in text or ">" in text or "**" in text or text[:1].isspace():
+        return _MD.sub("", text)
+    return text
 
 
 def extract_sections(units: list[Unit]) -> tuple[dict[str, dict[str, str]], dict[str, int | None]]:
@@ -19,9 +27,9 @@ def extract_sections(units: list[Unit]) -> tuple[dict[str, dict[str, str]], dict
         end = heads[n + 1][1] if n + 1 < len(heads) else len(units)
         head = units[i]
         first = head.text[len(head.heading) :] if head.text.startswith(head.heading) else ""
-        rest = _MD.sub("", first).strip(" *#：:")
+        rest = _unmarked(first).strip(" *#：:")
         body = [rest] if rest else []
-        body += [_MD.sub("", u.text).strip() for u in units[i + 1 : end] if u.kind == "text"]
-        sections[key] = {"title": _MD.sub("", head.heading).strip(), "text": "\n".join(b for b in body if b)}
+        body += [_unmarked(u.text).strip() for u in units[i + 1 : end] if u.kind == "text"]
+        sections[key] = {"title": _unmarked(head.heading).strip(), "text": "\n".join(b for b in body if b)}
         lines[key] = head.prov.line
     return sections, lines

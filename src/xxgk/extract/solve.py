@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
 from math import prod
+from typing import Final
 
 from xxgk.extract.readings import Reading
 from xxgk.extract.search import Score, Search, evaluate
 from xxgk.extract.template import Identity
 
-MAX_NODES = 200_000
-MAX_TIES = 64
+MAX_NODES: Final = 200_000
+MAX_TIES: Final = 64
 __all__ = ["RowChoice", "Score", "Solution", "solve"]
 
 

@@ -10,11 +10,11 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Final
 
 from xxgk.extract.labels import normalize
 
-TEMPLATE_NAMES = ("2021", "2019")
+TEMPLATE_NAMES: Final = ("2021", "2019")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ..
     )
 
 
-_TERM = re.compile(r"^(?P<pattern>\S+) for (?P<var>\w+) in (?P<set>\w+)$")
+_TERM: Final = re.compile(r"^(?P<pattern>\S+) for (?P<var>\w+) in (?P<set>\w+)$")
 
 
 def _expand_term(term: str, env: dict[str, str], sets: dict[str, tuple[str, ...]]) -> list[str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from typing import Final
 
 from xxgk.extract.labels import normalize
 from xxgk.model import Document, Paragraph, Provenance, Row
 
 # (key, cores): a heading is a list marker followed (within a few characters) by one of the cores.
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("overview", ("总体情况", "概述", "基本情况")),
     ("proactive", ("主动公开政府信息情况", "主动公开政府信息", "主动公开情况")),
     ("requests", ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请", "依申请公开政府信息情况")),
@@ -40,8 +40,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("other", ("其他需要报告的事项", "其他需要报告事项", "需要说明的其他事项", "其他需要说明的事项")),
 )
-SECTION_ORDER = {key: i for i, (key, _) in enumerate(SECTIONS)}
-_CN = "一二三四五六七八九十"
+SECTION_ORDER: Final = {key: i for i, (key, _) in enumerate(SECTIONS)}
+_CN: Final = "一二三四五六七八九十"
 
 
 @dataclass(slots=True, init=False)
@@ -59,14 +59,16 @@ class Unit:
         self.section, self.heading = None, ""
 
 
-@cache
-def _heading_re() -> re.Pattern[str]:
+def _heading_pattern() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
     return re.compile(
         rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
+
+
+_HEADING: Final = _heading_pattern()
 
 
 def _section_of(title: str) -> str | None:
@@ -77,14 +79,14 @@ def _section_of(title: str) -> str | None:
     return None
 
 
-_MARKER_HINT = re.compile(rf"[{_CN}]、|第[{_CN}]部分")
+_MARKER_HINT: Final = re.compile(rf"[{_CN}]、|第[{_CN}]部分")
 
 
 def _split_paragraph(p: Paragraph) -> list[Unit]:
     text = p.text
     # the heading pattern backtracks at every position; most paragraphs have no list marker at all
-    has_marker = _MARKER_HINT.search(text) is not None
-    cuts = [m.start("marker") for m in _heading_re().finditer(text)] if has_marker else []
+    has_marker = ("、" in text or "部分" in text) and _MARKER_HINT.search(text) is not None
+    cuts = [m.start("marker") for m in _HEADING.finditer(text)] if has_marker else []
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]
     units: list[Unit] = []
@@ -95,7 +97,7 @@ def _split_paragraph(p: Paragraph) -> list[Unit]:
             continue
         x = (p.prov.x or 0) + a + len(raw) - len(raw.lstrip())  # the piece's character column
         unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=x))
-        m = _heading_re().match(piece) if has_marker else None
+        m = _HEADING.match(piece) if has_marker else None
         if m and (len(piece) <= 40 or b - a < len(text)):
             unit.section = _section_of(m["title"])
             unit.heading = (m["marker"] + m["title"]).strip()
@@ -113,7 +115,7 @@ def document_to_units(doc: Document) -> list[Unit]:
             text = "\t".join(c.text for c in row.cells)
             unit = Unit("row", text, normalize(text), row.prov, row=row)
             if len([c for c in row.cells if c.text]) == 1:  # a heading that sits inside a table cell
-                m = _heading_re().match(text.strip())
+                m = _HEADING.match(text.strip())
                 if m and len(text.strip()) <= 40:
                     unit.section, unit.heading = _section_of(m["title"]), (m["marker"] + m["title"]).strip()
             units.append(unit)

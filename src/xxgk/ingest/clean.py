@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 
 def _fold_table() -> dict[int, str]:
@@ -21,13 +22,13 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
-_FOLD = _fold_table()
-_FOOTER = re.compile(
+_FOLD: Final = _fold_table()
+_FOOTER: Final = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 
 
-_FOLDABLE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
+_FOLDABLE: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_FOLD)) + "]")
 
 
 def clean_text(text: str) -> str:
@@ -38,4 +39,5 @@ def clean_text(text: str) -> str:
 
 def is_page_footer(line: str) -> bool:
     """Page numbers such as '-4-', '第 4 页 共 6 页' that PDF conversions leave inside tables."""
-    return bool(_FOOTER.match(line))
+    last = line.rstrip()[-1:]  # every footer ends in a digit, 页 or a dash: most lines are out at once
+    return (last.isdigit() or last in "-—–－页") and bool(_FOOTER.match(line))

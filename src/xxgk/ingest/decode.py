@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import codecs
+from typing import Final
 
 from xxgk.errors import UnreadableError
 
 # GB2312/GBK labels are decoded as GB18030, their superset: the label is often narrower than the content.
-_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936", "euc_cn"}
-_CJK_FOLD = {**{cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}}  # full-width digits
+_GB_FAMILY: Final = {"gb2312", "gbk", "gb18030", "hz", "cp936", "euc_cn"}
+_CJK_FOLD: Final = {**{cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}}  # full-width digits
 
 
 def _looks_utf16(data: bytes) -> str | None:

@@ -8,12 +8,12 @@ paragraphs itself (run-together web text, pdftotext -layout columns).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from xxgk.ingest.clean import clean_text, is_page_footer
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
-_PIPE_SEPARATOR = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
-_CELL_PER_LINE = re.compile(r"^\t[^\t]*$")
+_PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
 
 
 def _kind(line: str) -> str:
@@ -25,6 +25,11 @@ def _kind(line: str) -> str:
     if stripped.startswith("|") and stripped.count("|") >= 2:
         return "pipe"
     return "text"
+
+
+def _one_cell(line: str) -> bool:
+    """A line of a one-cell-per-line block: a tab, then the cell's text."""
+    return line.startswith("\t") and line.count("\t") == 1
 
 
 def _pipe_parts(line: str) -> list[str]:
@@ -54,9 +59,7 @@ def _block_end(lines: list[str], start: int, kind: str) -> int:
 def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> Table:
     rows: list[Row] = []
     nonblank = [i for i in range(start, end) if _kind(lines[i]) != "blank"]
-    per_line = kind == "tab" and sum(bool(_CELL_PER_LINE.match(lines[i])) for i in nonblank) >= 0.8 * len(
-        nonblank
-    )
+    per_line = kind == "tab" and sum(_one_cell(lines[i]) for i in nonblank) >= 0.8 * len(nonblank)
     if per_line:
         group: list[Cell] = []
         for i in range(start, end + 1):

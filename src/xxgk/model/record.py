@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
-TABLE_KEYS = ("proactive", "requests", "appeals")
+TABLE_KEYS: Final = ("proactive", "requests", "appeals")
 # the six sections of the national template, in print order, with their standard headings
-SECTION_TITLES: dict[str, str] = {
+SECTION_TITLES: Final[dict[str, str]] = {
     "overview": "一、总体情况",
     "proactive": "二、主动公开政府信息情况",
     "requests": "三、收到和处理政府信息公开申请情况",

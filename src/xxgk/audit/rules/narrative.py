@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from typing import Final
 
 from xxgk.audit.context import Context, fmt
 from xxgk.audit.registry import rule
 from xxgk.extract.narrative import Concept, Figure, spec
 from xxgk.model import Finding, Location
 
-N_RULES = ("N_RECEIVED", "N_PROCESSED", "N_CARRIED", "N_OUTCOMES", "N_PERCENT", "N_APPEALS")
-_ROUNDINGS = (ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN)
+N_RULES: Final = ("N_RECEIVED", "N_PROCESSED", "N_CARRIED", "N_OUTCOMES", "N_PERCENT", "N_APPEALS")
+_ROUNDINGS: Final = (ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN)
 
 Reading = tuple[tuple[str, ...], Decimal | None]  # (cells summed, their sum or None when one is blank)
 

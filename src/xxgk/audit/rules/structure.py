@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from xxgk.audit.context import Context, fmt
 from xxgk.audit.registry import rule
@@ -15,12 +16,12 @@ from xxgk.model import Finding, Location
 from xxgk.model.finding import Severity
 from xxgk.model.record import SECTION_TITLES
 
-TABLE_NAMES = {
+TABLE_NAMES: Final = {
     "proactive": "表二（主动公开政府信息情况）",
     "requests": "表三（收到和处理政府信息公开申请情况）",
     "appeals": "表四（行政复议、行政诉讼情况）",
 }
-_PROSE_EVIDENCE = {
+_PROSE_EVIDENCE: Final = {
     "overview": ("总体情况", "概述"),
     "problems": ("问题", "不足"),
     "other": ("其他需要报告", "其他事项"),
@@ -174,8 +175,8 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_SELF = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*年度报告")
-_PERIOD = re.compile(
+_SELF: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*年度报告")
+_PERIOD: Final = re.compile(
     r"(?:统计期限|统计时限|统计周期|统计时间|统计期间|数据统计|统计数据)[^。；]{0,30}?((?:19|20)\d{2})\s*年\s*1\s*月"
 )
 
@@ -199,7 +200,8 @@ def year_mentions(ctx: Context) -> Iterator[Finding]:
     year = ctx.record.get("year")
     if not isinstance(year, int) or ctx.extraction is None:
         return
-    period = [(u.text, u.prov.line) for u in ctx.extraction.units if u.kind == "text"]
+    # every wording of _PERIOD says 统计: a substring test skips the regex on most paragraphs
+    period = [(u.text, u.prov.line) for u in ctx.extraction.units if u.kind == "text" and "统计" in u.text]
     seen: set[tuple[int, int | None]] = set()
     for pattern, texts in ((_SELF, _preamble(ctx)), (_PERIOD, period)):
         for text, line in texts:
@@ -211,7 +213,7 @@ def year_mentions(ctx: Context) -> Iterator[Finding]:
                     yield Finding("S_YEAR_MENTIONS", "warning", msg, [], Location(line=line))
 
 
-_FEE = re.compile(r"处理费|收费|收取费用|费用")
+_FEE: Final = re.compile(r"处理费|收费|收取费用|费用")
 
 
 @rule("S_FEE_REPORTED", doc="2021+ reports state in section 六 whether 信息处理费 was collected.")
@@ -257,7 +259,7 @@ def fee_unit(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_ACTIVITY = ("received", "processed", "review_total", "litigation_total", "appeals_total")
+_ACTIVITY: Final = ("received", "processed", "review_total", "litigation_total", "appeals_total")
 
 
 @rule("P_EMPTY_TABLES", doc="All tables empty or zero while the prose reports applications or cases.")
@@ -273,7 +275,7 @@ def empty_tables(ctx: Context) -> Iterator[Finding]:
         yield Finding("P_EMPTY_TABLES", "warning", msg, [], Location(line=f.line))
 
 
-_PUBLISHED = re.compile(
+_PUBLISHED: Final = re.compile(
     r"(?:发布时间|发布日期|成文日期|公开日期|发文日期)\s*[:：]\s*((?:19|20)\d{2})[-年/.](\d{1,2})[-月/.](\d{1,2})"
 )
 
