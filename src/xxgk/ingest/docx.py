@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from typing import Any
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text
@@ -36,32 +37,43 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
     return zf
 
 
+_T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
+_P, _TC, _TR, _TBL, _TCPR = f"{W}p", f"{W}tc", f"{W}tr", f"{W}tbl", f"{W}tcPr"
+_SPAN, _VMERGE, _VAL = f"{W}gridSpan", f"{W}vMerge", f"{W}val"
+
+
 def _para_text(p, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]
     parts: list[str] = [numbering.prefix(p)]
-    for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"):
-        if node.tag == f"{W}t":
+    for node in p.iter(_T, _TAB, _BR, _CR):
+        tag = node.tag
+        if tag == _T:
             parts.append(node.text or "")
-        elif node.tag == f"{W}tab":
-            parts.append(" ")
         else:
-            parts.append("\n")
+            parts.append(" " if tag == _TAB else "\n")
     return "".join(parts)
 
 
-def _cell_text(tc, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]
-    return "\n".join(t for p in tc.findall(f"{W}p") if (t := _para_text(p, numbering).strip()))
-
-
-def _span(tc) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
-    """(gridSpan, is a vertical-merge continuation)."""
-    pr = tc.find(f"{W}tcPr")
-    if pr is None:
-        return 1, False
-    span = pr.find(f"{W}gridSpan")
-    vmerge = pr.find(f"{W}vMerge")
-    n = int(span.get(f"{W}val", "1")) if span is not None else 1
-    cont = vmerge is not None and vmerge.get(f"{W}val", "continue") != "restart"
-    return max(1, min(n, 50)), cont
+def _cell(tc, numbering: Numbering) -> tuple[str, int, bool]:  # type: ignore[no-untyped-def]
+    """(text, gridSpan, is a vertical-merge continuation), from one pass over the cell's children:
+    lxml's find() goes through ElementPath, several times slower than walking the children."""
+    paras: list[str] = []
+    span, cont = 1, False
+    for child in tc:
+        tag = child.tag
+        if tag == _P:
+            text = _para_text(child, numbering).strip()
+            if text:
+                paras.append(text)
+        elif tag == _TCPR:
+            for prop in child:
+                if prop.tag == _SPAN:
+                    try:
+                        span = max(1, min(int(prop.get(_VAL, "1")), 50))
+                    except ValueError:
+                        span = 1
+                elif prop.tag == _VMERGE:
+                    cont = prop.get(_VAL, "continue") != "restart"
+    return "\n".join(paras), span, cont
 
 
 class _Reader:
@@ -72,11 +84,11 @@ class _Reader:
 
     def body(self, parent) -> None:  # type: ignore[no-untyped-def]
         for child in parent:
-            if child.tag == f"{W}p":
+            if child.tag == _P:
                 for line in clean_text(_para_text(child, self.numbering)).split("\n"):
                     if line.strip():
                         self.blocks.append(Paragraph(line.strip(), Provenance(line=len(self.blocks) + 1)))
-            elif child.tag == f"{W}tbl":
+            elif child.tag == _TBL:
                 self.table(child)
             elif child.tag == f"{W}sdt":
                 content = child.find(f"{W}sdtContent")
@@ -84,26 +96,29 @@ class _Reader:
                     self.body(content)
 
     def table(self, tbl) -> None:  # type: ignore[no-untyped-def]
-        trs = tbl.findall(f"{W}tr")
-        if all(len(tr.findall(f"{W}tc")) <= 1 for tr in trs):  # a layout wrapper, not a data table
-            for tc in (tc for tr in trs for tc in tr.findall(f"{W}tc")):
+        trs = [[tc for tc in tr if tc.tag == _TC] for tr in tbl if tr.tag == _TR]
+        if all(len(tcs) <= 1 for tcs in trs):  # a layout wrapper, not a data table
+            for tc in (tc for tcs in trs for tc in tcs):
                 self.body(tc)
             return
         self.tables += 1
         rows: list[Row] = []
-        nested = []
-        for r, tr in enumerate(trs, 1):
+        nested: list[Any] = []
+        for r, tcs in enumerate(trs, 1):
             cells: list[Cell] = []
-            for tc in tr.findall(f"{W}tc"):
-                span, cont = _span(tc)
-                text = "" if cont else clean_text(_cell_text(tc, self.numbering))
+            for tc in tcs:
+                text, span, cont = _cell(tc, self.numbering)
                 col = len(cells)
-                cells.append(Cell(text, Provenance(table=self.tables, row=r, col=col + 1, x=col)))
+                cells.append(
+                    Cell(
+                        "" if cont else clean_text(text), Provenance(None, None, self.tables, r, col + 1, col)
+                    )
+                )
                 cells.extend(
-                    Cell("", Provenance(table=self.tables, row=r, col=col + k + 1, x=col + k))
+                    Cell("", Provenance(None, None, self.tables, r, col + k + 1, col + k))
                     for k in range(1, span)
                 )
-                nested.extend(tc.findall(f"{W}tbl"))
+                nested.extend(child for child in tc if child.tag == _TBL)
             rows.append(Row(cells, Provenance(table=self.tables, row=r)))
         self.blocks.append(Table(rows, Provenance(table=self.tables)))
         for inner in nested:

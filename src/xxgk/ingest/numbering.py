@@ -36,6 +36,15 @@ def _format(n: int, fmt: str) -> str:
     return str(n)
 
 
+def child(el, tag: str):  # type: ignore[no-untyped-def]
+    """The first child element with this tag, or None. Walking the children is several times faster
+    than lxml's find(), which goes through ElementPath."""
+    for node in el:
+        if node.tag == tag:
+            return node
+    return None
+
+
 class Numbering:
     def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]]) -> None:
         self.levels = levels  # numId → ilvl → (numFmt, lvlText, start)
@@ -70,10 +79,13 @@ class Numbering:
 
     def prefix(self, p) -> str:  # type: ignore[no-untyped-def]
         """The number text Word would show before paragraph `p` ('' when it is not numbered)."""
-        num_pr = p.find(f"{W}pPr/{W}numPr")
-        if num_pr is None or not self.levels:
+        if not self.levels:
             return ""
-        num_id_el, ilvl_el = num_pr.find(f"{W}numId"), num_pr.find(f"{W}ilvl")
+        p_pr = child(p, f"{W}pPr")
+        num_pr = child(p_pr, f"{W}numPr") if p_pr is not None else None
+        if num_pr is None:
+            return ""
+        num_id_el, ilvl_el = child(num_pr, f"{W}numId"), child(num_pr, f"{W}ilvl")
         num_id = num_id_el.get(f"{W}val", "") if num_id_el is not None else ""
         ilvl = int(ilvl_el.get(f"{W}val", "0")) if ilvl_el is not None else 0
         levels = self.levels.get(num_id)
