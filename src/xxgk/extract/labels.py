@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Final, TypeVar
 
 _CN_NUM: Final = "一二三四五六七八九十"
@@ -69,19 +68,30 @@ def remember(table: dict[K, V], key: K, value: V) -> V:
     return value
 
 
-@lru_cache(maxsize=65536)
+_NORMALIZED: Final[dict[str, str]] = {}
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width, Kangxi radicals), no whitespace, no quotes, ASCII brackets."""
+    """NFKC (full-width, Kangxi radicals), no whitespace, no quotes, ASCII brackets. Labels recur in
+    every report: remembered (a plain memo table, called natively from compiled code)."""
+    found = _NORMALIZED.get(text)
+    return found if found is not None else remember(_NORMALIZED, text, _normalized(text))
+
+
+def _normalized(text: str) -> str:
     text = "".join(nfkc(text).split())
     if _LABEL_CHANGES.search(text):
         text = _LABEL_CHANGES.sub(lambda m: _LABEL_MAP[m[0]], text)
     return text
 
 
-@lru_cache(maxsize=65536)
+_STRIPPED: Final[dict[str, str]] = {}
+
+
 def strip_markers(label: str) -> str:
     """A normalised label without list markers or markdown emphasis: '(六)其他处理' → '其他处理'."""
-    return MARKERS.sub("", _MD.sub("", label))
+    found = _STRIPPED.get(label)
+    return found if found is not None else remember(_STRIPPED, label, MARKERS.sub("", _MD.sub("", label)))
 
 
 def is_heading_like(text: str) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Final
 
 from xxgk.extract.labels import MINUS, nfkc, remember
@@ -16,12 +15,20 @@ _NUMBER: Final = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
+_PARSED: Final[dict[str, tuple[bool, Decimal | None, str | None]]] = {}
+
+
 def parse_value(raw: str) -> tuple[bool, Decimal | None, str | None]:
     """(is_value, value, unit). Blank → (True, None, None); label text → (False, None, None).
 
-    Values are Decimal so that fee amounts stay exact; the record turns counts into int.
+    Values are Decimal so that fee amounts stay exact; the record turns counts into int. Cells recur
+    across reports: remembered.
     """
+    found = _PARSED.get(raw)
+    return found if found is not None else remember(_PARSED, raw, _parse_value(raw))
+
+
+def _parse_value(raw: str) -> tuple[bool, Decimal | None, str | None]:
     text = nfkc(raw).strip().replace("\u00a0", "").replace(" ", "")
     if not text:
         return True, None, None

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Final
 
-from xxgk.extract.labels import MINUS, normalize
+from xxgk.extract.labels import MINUS, normalize, remember
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
@@ -85,10 +84,17 @@ def _text_pieces(text: str, base: Provenance) -> list[tuple[str, str, Provenance
     ]
 
 
-@lru_cache(maxsize=65536)
+_CLASSIFIED: Final[dict[str, tuple[tuple[str, str, int], ...]]] = {}
+
+
 def _classify(text: str) -> tuple[tuple[str, str, int], ...]:
     """(kind, raw, offset) of each token; offset -1 for a margin character. List markers glued to
-    digits go to the label. Cached: row labels and cells recur in every report."""
+    digits go to the label. Remembered: row labels and cells recur in every report."""
+    found = _CLASSIFIED.get(text)
+    return found if found is not None else remember(_CLASSIFIED, text, _tokens(text))
+
+
+def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
     raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
     out: list[tuple[str, str, int]] = []
     if _margin_char(raw):  # one character of a group label printed down the first column

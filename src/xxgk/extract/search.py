@@ -23,15 +23,15 @@ Values = dict[str, Decimal | None]
 _ZERO: Final = Decimal(0)
 
 
-def side_total(values: Values, keys: tuple[str, ...]) -> tuple[Decimal, list[str]]:
-    """One side of an identity: the sum of its printed terms, and its blank keys. A plain loop: it runs
-    for every identity of every candidate reading, and `None in terms` compares each Decimal with
-    None the slow way."""
-    total, blanks = _ZERO, []
+def side_total(values: Values, keys: tuple[str, ...]) -> tuple[Decimal, int]:
+    """One side of an identity: the sum of its printed terms, and how many are blank. A plain loop: it
+    runs for every identity of every candidate reading, and `None in terms` compares each Decimal
+    with None the slow way."""
+    total, blanks = _ZERO, 0
     for key in keys:
         value = values.get(key)
         if value is None:
-            blanks.append(key)
+            blanks += 1
         else:
             total += value
     return total, blanks
@@ -41,7 +41,7 @@ def evaluate(ident: Identity, values: Values) -> tuple[int, int]:
     """(hard, soft) violation of one identity under `values`; cells missing from `values` count as blank."""
     lhs, lhs_blank = side_total(values, ident.lhs)
     rhs, rhs_blank = side_total(values, ident.rhs)
-    blanks = len(lhs_blank) + len(rhs_blank)
+    blanks = lhs_blank + rhs_blank
     if blanks == len(ident.lhs) + len(ident.rhs):
         return 0, 0
     broken = int(lhs != rhs)

@@ -29,11 +29,11 @@ def _identity_finding(ctx: Context, ident: Identity) -> Finding | None:
         return None
     lhs, lhs_blank = side_total(ctx.values, ident.lhs)
     rhs, rhs_blank = side_total(ctx.values, ident.rhs)
-    blanks = lhs_blank + rhs_blank
-    if not blanks and lhs == rhs:
+    if not lhs_blank + rhs_blank and lhs == rhs:
         return None
     where = _binding_label(ctx, ident)
-    if blanks:
+    if lhs_blank + rhs_blank:
+        blanks = [k for k in (*ident.lhs, *ident.rhs) if ctx.values.get(k) is None]
         if len(blanks) == len(ident.cells):
             return None  # nothing printed at all: reported once by S_BLANK_CELLS
         return Finding(
