@@ -17,6 +17,7 @@ from xxgk.extract.labels import MINUS, remember
 from xxgk.extract.rows import Slot
 
 MAX_READINGS: Final = 20000
+_SIGNS: Final = "".join(MINUS)
 
 
 @dataclass(slots=True, init=False)
@@ -175,6 +176,8 @@ def _splits_of(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
 
 def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
     tokens = [slots[i] for i in numeric]
+    splittable = [tok.splittable for tok in tokens]  # read once: the walk visits each token often
+    digits = [len(tok.raw.lstrip(_SIGNS)) if ok else 1 for tok, ok in zip(tokens, splittable, strict=True)]
     out: list[Reading] = []
 
     def walk(t: int, remaining: int, acc: list[tuple[str, int]]) -> None:
@@ -182,19 +185,16 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         if t == len(tokens):
             if remaining == 0:
-                vals = tuple(_decimal(p) if s is None else s for p, _, s in _materialise(acc, tokens))
+                vals = tuple(_decimal(p) if splittable[i] else tokens[i].value for p, i in acc)
                 out.append(
                     Reading(
                         vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc)
                     )
                 )
             return
-        tok = tokens[t]
-        later = len(tokens) - t - 1
-        max_parts = len(tok.raw.lstrip("".join(MINUS))) if tok.splittable else 1
-        for k in range(1, min(max_parts, remaining - later) + 1):
-            pieces = _splits_of(tok.raw, k) if tok.splittable else [(tok.raw,)]
-            for piece in pieces:
+        raw = tokens[t].raw
+        for k in range(1, min(digits[t], remaining - (len(tokens) - t - 1)) + 1):
+            for piece in _splits_of(raw, k) if splittable[t] else ((raw,),):
                 walk(t + 1, remaining - k, acc + [(p, t) for p in piece])
 
     walk(0, arity, [])
@@ -208,8 +208,3 @@ def _decimal(digits: str) -> Decimal:
     """A digit piece as a number (remembered: the same pieces recur in every candidate reading)."""
     found = _DECIMALS.get(digits)
     return found if found is not None else remember(_DECIMALS, digits, Decimal(digits.replace("−", "-")))
-
-
-def _materialise(acc: list[tuple[str, int]], tokens: list[Slot]) -> list[tuple[str, int, Decimal | None]]:
-    """Digit parts become Decimals; an unsplittable token keeps its parsed value (unit, decimals)."""
-    return [(p, t, None if tokens[t].splittable else tokens[t].value) for p, t in acc]
