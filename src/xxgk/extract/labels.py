@@ -39,7 +39,7 @@ _NFKC_MAP: Final = {
     if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
 }
 _NFKC_CHANGES: Final = re.compile("[" + "".join(re.escape(c) for c in sorted(_NFKC_MAP)) + "]")
-_NFKC_COMMON = tuple((c, _NFKC_MAP[c]) for c in "，（）：；！？　％")  # plain replace: no callback
+_NFKC_COMMON: Final = tuple((c, _NFKC_MAP[c]) for c in "，（）：；！？　％")  # plain replace: no callback
 _LABEL_MAP: Final = {**dict.fromkeys("“”\"'‘’「」『』", ""), "【": "(", "】": ")", "〔": "(", "〕": ")"}
 _LABEL_CHANGES: Final = re.compile("[" + "".join(re.escape(c) for c in _LABEL_MAP) + "]")
 

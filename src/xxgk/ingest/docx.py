@@ -10,16 +10,16 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from typing import Any
+from typing import Any, Final
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text
 from xxgk.ingest.numbering import Numbering
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_UNZIPPED = 200 * 1024 * 1024
-MAX_RATIO = 200
+W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_UNZIPPED: Final = 200 * 1024 * 1024
+MAX_RATIO: Final = 200
 
 
 def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
@@ -37,9 +37,18 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
     return zf
 
 
-_T, _TAB, _BR, _CR = f"{W}t", f"{W}tab", f"{W}br", f"{W}cr"
-_P, _TC, _TR, _TBL, _TCPR = f"{W}p", f"{W}tc", f"{W}tr", f"{W}tbl", f"{W}tcPr"
-_SPAN, _VMERGE, _VAL = f"{W}gridSpan", f"{W}vMerge", f"{W}val"
+_T: Final = f"{W}t"
+_TAB: Final = f"{W}tab"
+_BR: Final = f"{W}br"
+_CR: Final = f"{W}cr"
+_P: Final = f"{W}p"
+_TC: Final = f"{W}tc"
+_TR: Final = f"{W}tr"
+_TBL: Final = f"{W}tbl"
+_TCPR: Final = f"{W}tcPr"
+_SPAN: Final = f"{W}gridSpan"
+_VMERGE: Final = f"{W}vMerge"
+_VAL: Final = f"{W}val"
 
 
 def _para_text(p, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]

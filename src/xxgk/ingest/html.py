@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Final
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text, is_page_footer
 from xxgk.ingest.decode import decode_text
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
-MAX_HTML_BYTES = 20 * 1024 * 1024
-MAX_CELLS = 20_000
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz-gb-2312"}
-_DROP = (
+MAX_HTML_BYTES: Final = 20 * 1024 * 1024
+MAX_CELLS: Final = 20_000
+_CHARSET: Final = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_GB: Final = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "hz-gb-2312"}
+_DROP: Final = (
     "script",
     "style",
     "noscript",
@@ -31,10 +32,10 @@ _DROP = (
     "button",
     "head",
 )
-_CHROME = re.compile(
+_CHROME: Final = re.compile(
     r"nav|menu|footer|header|breadcrumb|share|toolbar|sidebar|related|xgxx|fenxiang|dayin", re.I
 )
-_BLOCKS = {
+_BLOCKS: Final = {
     "p",
     "div",
     "h1",
@@ -53,7 +54,7 @@ _BLOCKS = {
     "pre",
     "center",
 }
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_WS: Final = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
 def decode_html(data: bytes, path: str) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import zipfile
+from typing import Final
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_CN = "零一二三四五六七八九"
+W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN: Final = "零一二三四五六七八九"
 
 
 def chinese(n: int) -> str:
