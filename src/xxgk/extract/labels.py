@@ -59,9 +59,15 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+MEMO_TEXT: Final = 200  # longer text (prose, a web page's one-line table) never recurs: not remembered
+
+
 def remember(table: dict[K, V], key: K, value: V) -> V:
     """Store a computed value in a bounded memo table (emptied when full) and return it. For the hot
-    pure functions whose inputs recur across reports; read with `table.get(key)` first."""
+    pure functions whose inputs recur across reports; read with `table.get(key)` first. Text keys
+    longer than MEMO_TEXT are not stored, which bounds the tables' memory (65536 short keys)."""
+    if isinstance(key, str) and len(key) > MEMO_TEXT:
+        return value
     if len(table) >= 65536:
         table.clear()
     table[key] = value
