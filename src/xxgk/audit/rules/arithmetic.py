@@ -27,12 +27,11 @@ def _identity_finding(ctx: Context, ident: Identity) -> Finding | None:
     table = ident.cells[0].split(".", 1)[0]
     if not ctx.has_table(table):
         return None
-    lhs, lhs_blank = side_total(ctx.values, ident.lhs)
-    rhs, rhs_blank = side_total(ctx.values, ident.rhs)
+    (lhs, lhs_blank), (rhs, rhs_blank) = side_total(ctx.values, ident.lhs), side_total(ctx.values, ident.rhs)
     if not lhs_blank + rhs_blank and lhs == rhs:
         return None
     where = _binding_label(ctx, ident)
-    if lhs_blank + rhs_blank:
+    if lhs_blank or rhs_blank:
         blanks = [k for k in (*ident.lhs, *ident.rhs) if ctx.values.get(k) is None]
         if len(blanks) == len(ident.cells):
             return None  # nothing printed at all: reported once by S_BLANK_CELLS
