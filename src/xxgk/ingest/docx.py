@@ -12,6 +12,8 @@ import io
 import zipfile
 from typing import Any, Final
 
+from lxml import etree
+
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text
 from xxgk.ingest.numbering import Numbering
@@ -45,110 +47,203 @@ _P: Final = f"{W}p"
 _TC: Final = f"{W}tc"
 _TR: Final = f"{W}tr"
 _TBL: Final = f"{W}tbl"
-_TCPR: Final = f"{W}tcPr"
+_NUMPR: Final = f"{W}numPr"
 _SPAN: Final = f"{W}gridSpan"
 _VMERGE: Final = f"{W}vMerge"
 _VAL: Final = f"{W}val"
+_BODY: Final = f"{W}body"
+_TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE)
 
 
-def _para_text(p, numbering: Numbering) -> str:  # type: ignore[no-untyped-def]
-    parts: list[str] = [numbering.prefix(p)]
-    for node in p.iter(_T, _TAB, _BR, _CR):
-        tag = node.tag
+class _Para:
+    """A paragraph: its runs' text, and paragraphs or tables of text boxes inside it, in order."""
+
+    __slots__ = ("el", "num_pr", "parts", "prefix")
+
+    def __init__(self, el: Any) -> None:
+        self.el: Any = el
+        self.num_pr: Any = None  # its own w:numPr
+        self.prefix = ""  # the list number Word shows, once numbered
+        self.parts: list[str | _Para | _Tbl] = []
+
+    def text(self) -> str:
+        return self.prefix + "".join(p if isinstance(p, str) else _flat(p) for p in self.parts)
+
+
+class _Cell:
+    """A table cell (or the body): its paragraphs and tables in order; span and merge."""
+
+    __slots__ = ("cont", "el", "items", "span")
+
+    def __init__(self, el: Any) -> None:
+        self.el: Any = el
+        self.span, self.cont = 1, False
+        self.items: list[_Para | _Tbl] = []
+
+
+class _Row:
+    __slots__ = ("cells",)
+
+    def __init__(self) -> None:
+        self.cells: list[_Cell] = []
+
+
+class _Tbl:
+    __slots__ = ("rows",)
+
+    def __init__(self) -> None:
+        self.rows: list[_Row] = []
+
+
+def _flat(item: _Para | _Tbl) -> str:
+    """The text of a text box's paragraph or table, run into the paragraph that holds it."""
+    if isinstance(item, _Para):
+        return item.text()
+    return "".join(_flat(i) for row in item.rows for cell in row.cells for i in cell.items)
+
+
+def _structure(body: Any, numbering: Numbering) -> _Cell:
+    """The body as nested paragraphs, tables, rows and cells, from one pass over the elements that
+    matter (lxml's iter() filters by tag in C: no proxy and no Python step for run properties and the
+    like). Each element's container is its nearest ancestor already seen; a run's text belongs to the
+    paragraph begun last, which is exact because a text box's paragraphs run into their paragraph."""
+    root = _Cell(body)
+    owners: dict[Any, Any] = {body: root}
+    order: list[_Para] = []
+    para: _Para | None = None
+    cell: _Cell | None = None
+    for el in body.iter(_TAGS):
+        tag = el.tag  # most frequent first
         if tag == _T:
-            parts.append(node.text or "")
+            if para is not None:
+                para.parts.append(el.text or "")
+        elif tag == _P:
+            para = _Para(el)
+            _place(el, para, owners)
+            order.append(para)
+        elif tag == _TC:
+            row_of = _owner(el, owners)
+            if isinstance(row_of, _Row):
+                owners[el] = cell = _Cell(el)
+                row_of.cells.append(cell)
+        elif tag == _TR:
+            table = _owner(el, owners)
+            if isinstance(table, _Tbl):
+                owners[el] = row = _Row()
+                table.rows.append(row)
+        elif tag == _TBL:
+            _place(el, _Tbl(), owners)
+        elif tag in (_TAB, _BR, _CR):
+            if para is not None:
+                para.parts.append(" " if tag == _TAB else "\n")
         else:
-            parts.append(" " if tag == _TAB else "\n")
-    return "".join(parts)
+            _property(el, para, cell)
+    for p in order:  # numbered in document order, as Word counts
+        p.prefix = numbering.prefix(p.num_pr)
+    return root
 
 
-def _cell(tc, numbering: Numbering) -> tuple[str, int, bool]:  # type: ignore[no-untyped-def]
-    """(text, gridSpan, is a vertical-merge continuation), from one pass over the cell's children:
-    lxml's find() goes through ElementPath, several times slower than walking the children."""
-    paras: list[str] = []
-    span, cont = 1, False
-    for child in tc:
-        tag = child.tag
-        if tag == _P:
-            text = _para_text(child, numbering).strip()
-            if text:
-                paras.append(text)
-        elif tag == _TCPR:
-            for prop in child:
-                if prop.tag == _SPAN:
-                    try:
-                        span = max(1, min(int(prop.get(_VAL, "1")), 50))
-                    except ValueError:
-                        span = 1
-                elif prop.tag == _VMERGE:
-                    cont = prop.get(_VAL, "continue") != "restart"
-    return "\n".join(paras), span, cont
+def _place(el: Any, item: _Para | _Tbl, owners: dict[Any, Any]) -> None:
+    """Put a paragraph or table into its container: a cell, the body, or a paragraph (a text box)."""
+    owner = _owner(el, owners)
+    if isinstance(owner, _Para):
+        owner.parts.append(item)
+    elif isinstance(owner, _Cell):
+        owner.items.append(item)
+    owners[el] = item
 
 
-class _Reader:
-    def __init__(self, numbering: Numbering) -> None:
-        self.numbering = numbering
+def _owner(el: Any, owners: dict[Any, Any]) -> Any:
+    parent = el.getparent()
+    while parent is not None and parent not in owners:
+        parent = parent.getparent()
+    return owners.get(parent) if parent is not None else None
+
+
+def _property(el: Any, para: _Para | None, cell: _Cell | None) -> None:
+    """w:numPr of the paragraph, w:gridSpan / w:vMerge of the cell — their own (pPr / tcPr directly
+    under them), not a tracked change's record of former ones."""
+    tag = el.tag
+    props = el.getparent()
+    holder = props.getparent() if props is not None else None
+    if tag == _NUMPR:
+        if para is not None and holder is para.el:
+            para.num_pr = el
+    elif cell is not None and holder is cell.el:
+        if tag == _SPAN:
+            try:
+                cell.span = max(1, min(int(el.get(_VAL, "1")), 50))
+            except ValueError:
+                cell.span = 1
+        else:
+            cell.cont = el.get(_VAL, "continue") != "restart"
+
+
+class _Emitter:
+    """Paragraphs and grids into blocks: a layout wrapper (no row of two cells) gives back its contents
+    as body text; a data table becomes a grid, followed by the tables nested in its cells."""
+
+    def __init__(self) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.tables = 0
 
-    def body(self, parent) -> None:  # type: ignore[no-untyped-def]
-        for child in parent:
-            if child.tag == _P:
-                for line in clean_text(_para_text(child, self.numbering)).split("\n"):
-                    if line.strip():
-                        self.blocks.append(Paragraph(line.strip(), Provenance(line=len(self.blocks) + 1)))
-            elif child.tag == _TBL:
-                self.table(child)
-            elif child.tag == f"{W}sdt":
-                content = child.find(f"{W}sdtContent")
-                if content is not None:
-                    self.body(content)
+    def items(self, items: list[_Para | _Tbl]) -> None:
+        for item in items:
+            if isinstance(item, _Para):
+                self.paragraph(item.text())
+            else:
+                self.table(item)
 
-    def table(self, tbl) -> None:  # type: ignore[no-untyped-def]
-        trs = [[tc for tc in tr if tc.tag == _TC] for tr in tbl if tr.tag == _TR]
-        if all(len(tcs) <= 1 for tcs in trs):  # a layout wrapper, not a data table
-            for tc in (tc for tcs in trs for tc in tcs):
-                self.body(tc)
+    def paragraph(self, text: str) -> None:
+        for line in clean_text(text).split("\n"):
+            if line.strip():
+                self.blocks.append(Paragraph(line.strip(), Provenance(line=len(self.blocks) + 1)))
+
+    def table(self, table: _Tbl) -> None:
+        if all(len(row.cells) <= 1 for row in table.rows):
+            for row in table.rows:
+                for cell in row.cells:
+                    self.items(cell.items)
             return
         self.tables += 1
+        no = self.tables
         rows: list[Row] = []
-        nested: list[Any] = []
-        for r, tcs in enumerate(trs, 1):
-            cells: list[Cell] = []
-            for tc in tcs:
-                text, span, cont = _cell(tc, self.numbering)
-                col = len(cells)
-                cells.append(
-                    Cell(
-                        "" if cont else clean_text(text), Provenance(None, None, self.tables, r, col + 1, col)
-                    )
+        for r, row in enumerate(table.rows, 1):
+            out: list[Cell] = []
+            for cell in row.cells:
+                col = len(out)
+                out.append(
+                    Cell("" if cell.cont else _cell_text(cell), Provenance(None, None, no, r, col + 1, col))
                 )
-                cells.extend(
-                    Cell("", Provenance(None, None, self.tables, r, col + k + 1, col + k))
-                    for k in range(1, span)
-                )
-                nested.extend(child for child in tc if child.tag == _TBL)
-            rows.append(Row(cells, Provenance(table=self.tables, row=r)))
-        self.blocks.append(Table(rows, Provenance(table=self.tables)))
-        for inner in nested:
-            self.table(inner)
+                for k in range(1, cell.span):
+                    out.append(Cell("", Provenance(None, None, no, r, col + k + 1, col + k)))
+            rows.append(Row(out, Provenance(table=no, row=r)))
+        self.blocks.append(Table(rows, Provenance(table=no)))
+        for row in table.rows:
+            for cell in row.cells:
+                for item in cell.items:
+                    if isinstance(item, _Tbl):
+                        self.table(item)
+
+
+def _cell_text(cell: _Cell) -> str:
+    texts = (item.text().strip() for item in cell.items if isinstance(item, _Para))
+    return clean_text("\n".join(t for t in texts if t))
 
 
 def read_docx(data: bytes, path: str) -> Document:
     zf = check_zip(data, path)
-    from lxml import etree
-
     try:
         root = etree.fromstring(
             zf.read("word/document.xml"), parser=etree.XMLParser(resolve_entities=False, huge_tree=False)
         )
         numbering = Numbering.from_zip(zf)
-    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UnreadableError(path, "DOCX 内容已损坏，无法解析") from exc
     body = root.find(f"{W}body")
     if body is None:
         raise UnreadableError(path, "DOCX 中没有正文")
-    reader = _Reader(numbering)
-    reader.body(body)
+    emitter = _Emitter()
+    emitter.items(_structure(body, numbering).items)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="docx")
-    return Document(blocks=reader.blocks, source=source)
+    return Document(blocks=emitter.blocks, source=source)

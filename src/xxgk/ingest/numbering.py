@@ -46,6 +46,19 @@ def child(el, tag: str):  # type: ignore[no-untyped-def]
     return None
 
 
+def _level(lvl) -> tuple[str, str, int]:  # type: ignore[no-untyped-def]
+    """(numFmt, lvlText, start) of one w:lvl."""
+    fmt, text, start = "decimal", "", 1
+    for prop in lvl:
+        if prop.tag == f"{W}numFmt":
+            fmt = prop.get(f"{W}val", "decimal")
+        elif prop.tag == f"{W}lvlText":
+            text = prop.get(f"{W}val", "")
+        elif prop.tag == f"{W}start":
+            start = int(prop.get(f"{W}val", "1"))
+    return fmt, text, start
+
+
 class Numbering:
     def __init__(self, levels: dict[str, dict[int, tuple[str, str, int]]]) -> None:
         self.levels = levels  # numId → ilvl → (numFmt, lvlText, start)
@@ -59,36 +72,30 @@ class Numbering:
 
         root = etree.fromstring(zf.read("word/numbering.xml"), parser=etree.XMLParser(resolve_entities=False))
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for a in root.findall(f"{W}abstractNum"):
-            lv: dict[int, tuple[str, str, int]] = {}
-            for lvl in a.findall(f"{W}lvl"):
-                fmt = lvl.find(f"{W}numFmt")
-                text = lvl.find(f"{W}lvlText")
-                start = lvl.find(f"{W}start")
-                lv[int(lvl.get(f"{W}ilvl", "0"))] = (
-                    fmt.get(f"{W}val", "decimal") if fmt is not None else "decimal",
-                    text.get(f"{W}val", "") if text is not None else "",
-                    int(start.get(f"{W}val", "1")) if start is not None else 1,
-                )
-            abstract[a.get(f"{W}abstractNumId", "")] = lv
-        levels = {}
-        for num in root.findall(f"{W}num"):
-            ref = num.find(f"{W}abstractNumId")
-            if ref is not None:
-                levels[num.get(f"{W}numId", "")] = abstract.get(ref.get(f"{W}val", ""), {})
+        refs: dict[str, str] = {}  # numId → abstractNumId
+        for el in root:  # children walked directly: findall() goes through ElementPath
+            if el.tag == f"{W}abstractNum":
+                abstract[el.get(f"{W}abstractNumId", "")] = {
+                    int(lvl.get(f"{W}ilvl", "0")): _level(lvl) for lvl in el if lvl.tag == f"{W}lvl"
+                }
+            elif el.tag == f"{W}num":
+                ref = child(el, f"{W}abstractNumId")
+                if ref is not None:
+                    refs[el.get(f"{W}numId", "")] = ref.get(f"{W}val", "")
+        levels = {num_id: abstract.get(ref, {}) for num_id, ref in refs.items()}
         return cls(levels)
 
-    def prefix(self, p) -> str:  # type: ignore[no-untyped-def]
-        """The number text Word would show before paragraph `p` ('' when it is not numbered)."""
-        if not self.levels:
-            return ""
-        p_pr = child(p, f"{W}pPr")
-        num_pr = child(p_pr, f"{W}numPr") if p_pr is not None else None
-        if num_pr is None:
+    def prefix(self, num_pr) -> str:  # type: ignore[no-untyped-def]
+        """The number text Word would show before the paragraph whose w:numPr this is ('' for None).
+        Called once per paragraph in document order: the counters advance as Word's do."""
+        if not self.levels or num_pr is None:
             return ""
         num_id_el, ilvl_el = child(num_pr, f"{W}numId"), child(num_pr, f"{W}ilvl")
         num_id = num_id_el.get(f"{W}val", "") if num_id_el is not None else ""
-        ilvl = int(ilvl_el.get(f"{W}val", "0")) if ilvl_el is not None else 0
+        try:
+            ilvl = int(ilvl_el.get(f"{W}val", "0")) if ilvl_el is not None else 0
+        except ValueError:
+            ilvl = 0
         levels = self.levels.get(num_id)
         if not levels or ilvl not in levels:
             return ""
