@@ -58,7 +58,10 @@ def test_cells_carry_table_row_and_column():
 def test_malformed_numbering_is_a_clear_error():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("word/document.xml", f'<w:document xmlns:w="{W_NS}"><w:body/></w:document>')
+        numbered = '<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p>'
+        zf.writestr(
+            "word/document.xml", f'<w:document xmlns:w="{W_NS}"><w:body>{numbered}</w:body></w:document>'
+        )
         zf.writestr(
             "word/numbering.xml",
             f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum><w:lvl w:ilvl="x"/></w:abstractNum></w:numbering>',

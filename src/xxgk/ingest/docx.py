@@ -102,11 +102,12 @@ def _flat(item: _Para | _Tbl) -> str:
     return "".join(_flat(i) for row in item.rows for cell in row.cells for i in cell.items)
 
 
-def _structure(body: Any, numbering: Numbering) -> _Cell:
+def _structure(body: Any) -> tuple[_Cell, list[_Para]]:
     """The body as nested paragraphs, tables, rows and cells, from one pass over the elements that
     matter (lxml's iter() filters by tag in C: no proxy and no Python step for run properties and the
     like). Each element's container is its nearest ancestor already seen; a run's text belongs to the
-    paragraph begun last, which is exact because a text box's paragraphs run into their paragraph."""
+    paragraph begun last, which is exact because a text box's paragraphs run into their paragraph.
+    Returns the body and its paragraphs in document order (for numbering)."""
     root = _Cell(body)
     owners: dict[Any, Any] = {body: root}
     order: list[_Para] = []
@@ -138,9 +139,7 @@ def _structure(body: Any, numbering: Numbering) -> _Cell:
                 para.parts.append(" " if tag == _TAB else "\n")
         else:
             _property(el, para, cell)
-    for p in order:  # numbered in document order, as Word counts
-        p.prefix = numbering.prefix(p.num_pr)
-    return root
+    return root, order
 
 
 def _place(el: Any, item: _Para | _Tbl, owners: dict[Any, Any]) -> None:
@@ -237,13 +236,27 @@ def read_docx(data: bytes, path: str) -> Document:
         root = etree.fromstring(
             zf.read("word/document.xml"), parser=etree.XMLParser(resolve_entities=False, huge_tree=False)
         )
-        numbering = Numbering.from_zip(zf)
-    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
         raise UnreadableError(path, "DOCX 内容已损坏，无法解析") from exc
     body = root.find(f"{W}body")
     if body is None:
         raise UnreadableError(path, "DOCX 中没有正文")
+    structure, paragraphs = _structure(body)
+    _number(paragraphs, zf, path)
     emitter = _Emitter()
-    emitter.items(_structure(body, numbering).items)
+    emitter.items(structure.items)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="docx")
     return Document(blocks=emitter.blocks, source=source)
+
+
+def _number(paragraphs: list[_Para], zf: zipfile.ZipFile, path: str) -> None:
+    """List numbers, in document order as Word counts; numbering.xml is read only when a paragraph is
+    numbered (most reports number nothing, and the file is as large as a short report's body)."""
+    if all(p.num_pr is None for p in paragraphs):
+        return
+    try:
+        numbering = Numbering.from_zip(zf)
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UnreadableError(path, "DOCX 内容已损坏，无法解析") from exc
+    for p in paragraphs:
+        p.prefix = numbering.prefix(p.num_pr)
