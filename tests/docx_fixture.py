@@ -12,7 +12,11 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _p(text: str = "", num: tuple[int, int] | None = None, runs: str | None = None) -> str:
-    ppr = f'<w:pPr><w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr></w:pPr>' if num else ""
+    ppr = (
+        f'<w:pPr><w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr></w:pPr>'
+        if num
+        else ""
+    )
     body = runs if runs is not None else f"<w:r><w:rPr><w:b/></w:rPr><w:t>{text}</w:t></w:r>"
     return f"<w:p>{ppr}{body}</w:p>"
 

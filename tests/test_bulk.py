@@ -291,6 +291,19 @@ def test_batched_cross_year_matches_the_corpus_rules(duck, tmp_path: Path):
     assert {i: duck.findings(i, "corpus") for i in ids} == incremental
 
 
+def test_side_job_lost_with_its_pool_is_computed_here():
+    """The writer's cross-year job must not be lost when the side pool dies or is stopped under it."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from xxgk.bulk.pool import Job
+
+    lost: Future[int] = Future()
+    lost.set_exception(BrokenProcessPool("worker died"))
+    job = Job(sum, [[1, 2], [3]], [lost, lost], timeout=1.0)
+    assert job.done() and job.result() == [3, 3]
+
+
 def test_batch_cross_year_reads_metadata_only_and_matches_the_loaded_path(duck):
     """The SQL stores' path (pairs decided on (id, agency, year, parsed_at), records sent as JSON text)
     gives the same findings as the generic path that loads every record, aliases included."""

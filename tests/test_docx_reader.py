@@ -6,8 +6,8 @@ import io
 import zipfile
 
 import pytest
-from docx_fixture import W_NS, structured_docx
 
+from docx_fixture import W_NS, structured_docx
 from xxgk.errors import UnreadableError
 from xxgk.ingest import read_bytes
 from xxgk.model import Paragraph, Table

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import replace
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -311,10 +310,10 @@ def test_corpus_findings_are_replaced(loaded):
 def test_source_text_kept_and_replaced(store):
     a, b = corpus()[:2]
     text = "第一行\n（七）总计\t12\t3\n"
-    ids = store.put_reports([replace(a, source_text=text), b])
+    ids = store.put_reports([a.replace(source_text=text), b])
     assert store.source_text(ids[0]) == text
     assert store.source_text(ids[1]) is None
-    store.put_reports([replace(a, parser_version="2", source_text="新的文本")])
+    store.put_reports([a.replace(parser_version="2", source_text="新的文本")])
     assert store.source_text(ids[0]) == "新的文本"
 
 

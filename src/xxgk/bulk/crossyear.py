@@ -7,7 +7,9 @@ lists the reports the batch touches — its agencies in the years y-1, y, y+1 �
 parsed_at) only; the (current, previous) pairs are decided on that, their records travel as JSON text
 (the batch's own straight from memory, the others fetched undecoded), the parsing workers (`compute`)
 decode them, run the rules and encode the findings, and one transaction stores them. The single writer
-thus neither decodes records nor encodes findings, which is what keeps it from capping the ingest rate.
+thus neither decodes records nor encodes findings, which is what keeps it from capping the ingest rate;
+nor does it wait for the rules: ingest starts a batch's job (`start_batch`) and stores its findings
+(`finish_batch`) once it is done, batches in order, while the next files are stored.
 
 Semantics are apply_cross_year's: a report is checked against its agency's latest-parsed report of the
 previous year; the following year's reports are re-checked, since they were checked against us.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from xxgk.store.base import NewReport, ReportFilter, Store, StoredReport
@@ -26,6 +29,7 @@ from xxgk.store.codec import EncodedFindings, encode, encode_findings
 Pair = tuple[dict[str, Any], dict[str, Any]]  # (current record, previous year's record)
 Findings = Sequence[dict[str, Any]]  # or codec.EncodedFindings
 Compute = Callable[[Callable[[list[Pair]], list[Findings]], list[list[Pair]]], list[list[Findings]]]
+Submit = Callable[[Callable[[Any], Any], list[Any]], Any]  # (fn, chunks) → a job: .done(), .result()
 CHUNK = 32  # pairs per task
 log = logging.getLogger(__name__)
 
@@ -38,32 +42,90 @@ def available() -> bool:
     return True
 
 
+class Done:
+    """Side work already computed (the synchronous case of a job)."""
+
+    def __init__(self, results: list[Any]) -> None:
+        self.results = results
+
+    def done(self) -> bool:
+        return True
+
+    def result(self) -> list[Any]:
+        return self.results
+
+
+@dataclass
+class Pending:
+    """A stored batch whose cross-year findings are being computed: what is known without the rules
+    (reports with no previous year: none) and, in `job`, the rest in the order of `keys`."""
+
+    findings: dict[int, Findings]
+    keys: list[int]
+    job: Any  # .done() → bool, .result() → list of chunk results (pool.Job or Done)
+
+
 def apply_batch(
     store: Store, ids: Sequence[int], batch: Sequence[NewReport], compute: Compute | None = None
 ) -> int:
     """Recompute and store the corpus findings the stored batch affects; returns how many were stored.
 
     `compute(fn, chunks)` runs `fn` over the chunks of pairs, e.g. on the worker pool; default: here.
-
-    With a store that offers `report_years` and `record_texts` (the SQL stores) the writer reads no
-    record at all: one query returns (id, agency, year, parsed_at) of the neighbourhood, the pairs are
-    decided on that, and only the records of paired reports outside the batch are fetched, as JSON text;
-    the batch's own are the text just stored. The workers decode both. Other stores: `_apply_loaded`."""
-    years_of = getattr(store, "report_years", None)
-    texts_of = getattr(store, "record_texts", None)
-    if years_of is None or texts_of is None:
+    Ingest uses `start_batch` and `finish_batch` instead, so that the writer goes on storing while the
+    rules run. Stores without `report_years` and `record_texts` (the SQL stores offer them): see
+    `_apply_loaded`."""
+    if getattr(store, "report_years", None) is None or getattr(store, "record_texts", None) is None:
         return _apply_loaded(store, ids, batch, compute)
+    run = compute or _here
+    return finish_batch(store, start_batch(store, ids, batch, lambda fn, chunks: Done(run(fn, chunks))))
+
+
+def start_batch(store: Store, ids: Sequence[int], batch: Sequence[NewReport], submit: Submit) -> Pending:
+    """Decide the batch's (current, previous year) pairs and submit the rules over them.
+
+    The writer reads no record at all: one query returns (id, agency, year, parsed_at) of the
+    neighbourhood, the pairs are decided on that, and only the records of paired reports outside the
+    batch are fetched, as JSON text; the batch's own are the text just stored. The workers decode both."""
+    if getattr(store, "report_years", None) is None or getattr(store, "record_texts", None) is None:
+        _apply_loaded(store, ids, batch, lambda fn, chunks: submit(fn, chunks).result())
+        return Pending({}, [], Done([]))
+    findings, pairs = _pairs(store, ids, batch)
+    own = {rid: _encoded(report).record_json for rid, report in zip(ids, batch, strict=True)}
+    needed = {i for pair in pairs.items() for i in pair}
+    texts = {i: own[i] for i in needed if i in own}
+    missing = sorted(needed - texts.keys())
+    if missing:
+        texts.update(store.record_texts(missing))  # type: ignore[attr-defined]
+    keys_in_order = list(pairs)
+    text_pairs = [(texts[k], texts[pairs[k]]) for k in keys_in_order]
+    chunks = [text_pairs[i : i + CHUNK] for i in range(0, len(text_pairs), CHUNK)]
+    return Pending(findings, keys_in_order, submit(findings_for_texts, chunks))
+
+
+def finish_batch(store: Store, pending: Pending) -> int:
+    """Store a started batch's findings (waiting for its job); returns how many were stored. Batches
+    must finish in the order they started: a later batch may re-check a report with more neighbours."""
+    found = (f for chunk in pending.job.result() for f in chunk)
+    pending.findings.update(zip(pending.keys, found, strict=True))
+    if pending.findings:
+        _store(store, pending.findings)
+    return sum(len(f) for f in pending.findings.values())
+
+
+def _pairs(
+    store: Store, ids: Sequence[int], batch: Sequence[NewReport]
+) -> tuple[dict[int, Findings], dict[int, int]]:
+    """(findings of the targets with no previous year — none —, target → its previous year's report)."""
     keys = sorted({r.agency_key for r in batch if r.year is not None})
     years = sorted({r.year + d for r in batch if r.year is not None for d in (-1, 0, 1)})
-    rows: list[tuple[int, str, int, Any]] = years_of(keys, years) if keys else []
+    rows: list[tuple[int, str, int, Any]] = store.report_years(keys, years) if keys else []  # type: ignore[attr-defined]
     latest: dict[tuple[str, int], tuple[Any, int]] = {}  # (agency, year) → (parsed_at, id) of the latest
     by_id: dict[int, tuple[str, int]] = {}
     for rid, key, year, parsed_at in rows:
         by_id[rid] = (key, year)
         if (parsed_at, rid) > latest.get((key, year), (parsed_at, -1)):
             latest[(key, year)] = (parsed_at, rid)
-    stored = set(ids)
-    batch_keys = {by_id[rid] for rid in stored if rid in by_id}
+    batch_keys = {by_id[rid] for rid in ids if rid in by_id}
     targets = dict.fromkeys(ids)
     for rid, (key, year) in by_id.items():
         if (key, year - 1) in batch_keys:
@@ -77,19 +139,7 @@ def apply_batch(
             findings[rid] = []
         else:
             pairs[rid] = previous[1]
-    own = {rid: _encoded(report).record_json for rid, report in zip(ids, batch, strict=True)}
-    needed = {i for pair in pairs.items() for i in pair}
-    texts = {i: own[i] for i in needed if i in own}
-    missing = sorted(needed - texts.keys())
-    if missing:
-        texts.update(texts_of(missing))
-    keys_in_order = list(pairs)
-    text_pairs = [(texts[k], texts[pairs[k]]) for k in keys_in_order]
-    chunks = [text_pairs[i : i + CHUNK] for i in range(0, len(text_pairs), CHUNK)]
-    results = (compute or _here)(findings_for_texts, chunks)
-    findings.update(zip(keys_in_order, (f for chunk in results for f in chunk), strict=True))
-    _store(store, findings)
-    return sum(len(f) for f in findings.values())
+    return findings, pairs
 
 
 def _apply_loaded(

@@ -22,10 +22,10 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from xxgk.bulk.model import Failure
 from xxgk.bulk.worker import Outcome, parse_one
@@ -46,6 +46,33 @@ class WorkItem:
     payload: bytes | str  # bytes, or a path the worker reads itself
 
 
+class Job(Generic[R]):
+    """Side work submitted to a pool: `result()` waits for it, and computes it here instead when the
+    pool broke, stalled or was stopped, so a lost worker never loses a batch's findings."""
+
+    def __init__(
+        self,
+        fn: Callable[[T], R],
+        chunks: Sequence[T],
+        futures: list[Future[R]] | None,
+        timeout: float | None,
+    ) -> None:
+        self.fn, self.chunks, self.futures, self.timeout = fn, chunks, futures, timeout
+        self._results: list[R] | None = None if futures is not None else [fn(c) for c in chunks]
+
+    def done(self) -> bool:
+        return self.futures is None or all(f.done() for f in self.futures)
+
+    def result(self) -> list[R]:
+        if self._results is None:
+            assert self.futures is not None
+            try:
+                self._results = [f.result(timeout=self.timeout) for f in self.futures]
+            except (BrokenProcessPool, TimeoutError, CancelledError):
+                self._results = [self.fn(c) for c in self.chunks]
+        return self._results
+
+
 class InProcessEngine:
     """Parse in the calling process: a few web uploads, debugging, or `workers=0`."""
 
@@ -58,6 +85,9 @@ class InProcessEngine:
 
     def map(self, fn: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
         return [fn(chunk) for chunk in chunks]
+
+    def submit(self, fn: Callable[[T], R], chunks: Sequence[T]) -> Job[R]:
+        return Job(fn, chunks, None, None)
 
 
 class WorkerStartError(XxgkError):
@@ -84,21 +114,28 @@ class ProcessEngine:
         self._side: ProcessPoolExecutor | None = None  # the writer's side work (`map`)
 
     def map(self, fn: Callable[[T], R], chunks: Sequence[T]) -> list[R]:
-        """Side work for the writer (the cross-year rules), so the single writer only reads and writes.
+        return self.submit(fn, chunks).result()
+
+    def submit(self, fn: Callable[[T], R], chunks: Sequence[T]) -> Job[R]:
+        """Side work for the writer (the cross-year rules), so the single writer only reads and writes
+        and need not wait: it collects the job's results later.
 
         It runs in a second pool of the same size: in the parsing pool it would queue behind the whole
-        window of files while the writer waits. The OS shares the cores between both pools. Here
-        instead when that pool breaks or stalls, or once parsing is over (the last batch)."""
-        if self._pool is not None and len(chunks) > 1:
+        window of files. The OS shares the cores between both pools. Here instead when that pool breaks
+        or stalls, or once parsing is over (the last batch)."""
+        if self._pool is not None and chunks:
             try:
                 self._side = self._side or _start_pool(self.workers)
-                futures = [self._side.submit(fn, chunk) for chunk in chunks]
-                return [f.result(timeout=self.hard_timeout) for f in futures]
-            except (BrokenProcessPool, TimeoutError, WorkerStartError):
-                if self._side is not None:
-                    _kill(self._side)
-                self._side = None
-        return [fn(chunk) for chunk in chunks]
+                return Job(fn, chunks, [self._side.submit(fn, chunk) for chunk in chunks], self.hard_timeout)
+            except (BrokenProcessPool, WorkerStartError):
+                self.close()
+        return Job(fn, chunks, None, None)
+
+    def close(self) -> None:
+        """Stop the side pool (after the writer has collected every job)."""
+        if self._side is not None:
+            _kill(self._side)
+            self._side = None
 
     def run(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         todo = iter(items)
@@ -134,9 +171,6 @@ class ProcessEngine:
         finally:
             self._pool = None
             _kill(pool)
-            if self._side is not None:
-                _kill(self._side)
-                self._side = None
 
     def _fill(
         self,

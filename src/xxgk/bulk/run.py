@@ -7,9 +7,10 @@ The flow is a pipeline that never holds the corpus in memory:
 
 One writer because DuckDB takes one; a batch is one `put_reports` transaction, and sha256 is unique in
 the store, so a run killed at any moment (kill -9) loses at most the batch in the air, and re-running
-stores every file exactly once. Cross-year findings are computed right after each batch (bulk/crossyear.py)
-rather than at the end; they are a second transaction, so a kill between the two leaves that one batch
-without its cross-year findings, and a re-run sees it as unchanged (`apply_cross_year(store)` repairs it).
+stores every file exactly once. Cross-year findings are computed for each stored batch (bulk/crossyear.py)
+rather than at the end, on the side workers while the next batches are stored, and stored in a second
+transaction once done; so a kill in between leaves those batches (at most MAX_JOBS + 1) without their
+cross-year findings, and a re-run sees them as unchanged (`apply_cross_year(store)` repairs them).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
@@ -33,6 +35,7 @@ ProgressFn = Callable[[IngestProgress], None]
 DEFAULT_BATCH = 200  # reports per transaction
 MAX_WAIT = 2.0  # seconds a parsed report may wait for its batch (keeps progress honest on slow files)
 HASH_CHUNK = 500  # hashes per `stored_versions` query
+MAX_JOBS = 2  # stored batches whose cross-year findings may still be computing
 
 
 class Engine(Protocol):
@@ -111,12 +114,18 @@ def ingest_sources(
     version = xxgk.PARSER_VERSION  # read now, not at import: a test may change it
     engine = _engine(workers, scheduler, version, timeout)
     writer = _Writer(store, tally, batch_size, engine if cross_year and crossyear.available() else None)
-    for outcome in engine.run(_plan(sources, store, version, tally)):
-        if isinstance(outcome, Failure):
-            tally.fail(outcome)
-        else:
-            writer.add(outcome)
-    writer.flush()
+    try:
+        for outcome in engine.run(_plan(sources, store, version, tally)):
+            if isinstance(outcome, Failure):
+                tally.fail(outcome)
+            else:
+                writer.add(outcome)
+        writer.flush()
+        writer.collect()
+    finally:
+        close = getattr(engine, "close", None)
+        if close is not None:
+            close()
     tally.summary.elapsed = time.perf_counter() - tally.started
     return tally.summary
 
@@ -184,19 +193,25 @@ class _Tally:
 
 
 class _Writer:
-    """The single writer: parsed reports wait here until a batch is full or has waited MAX_WAIT."""
+    """The single writer: parsed reports wait here until a batch is full or has waited MAX_WAIT.
+
+    A stored batch's cross-year rules run as a job on the engine's side workers while the writer goes
+    on; their findings are stored when done, batches in order, at most MAX_JOBS behind."""
 
     def __init__(self, store: Store, tally: _Tally, batch_size: int, cross_year: Engine | None) -> None:
         """`cross_year`: the engine whose workers evaluate the cross-year rules, or None to skip them."""
         self.store, self.tally = store, tally
         self.batch_size, self.cross_year = max(1, batch_size), cross_year
         self.pending: list[NewReport] = []
+        self.jobs: deque[crossyear.Pending] = deque()
         self.last = time.perf_counter()
 
     def add(self, report: NewReport) -> None:
         self.pending.append(report)
         if len(self.pending) >= self.batch_size or time.perf_counter() - self.last >= MAX_WAIT:
             self.flush()
+        elif self.jobs and self.jobs[0].job.done():
+            self.collect()
 
     def flush(self) -> None:
         self.last = time.perf_counter()
@@ -206,5 +221,19 @@ class _Writer:
         ids = self.store.put_reports(batch)
         self.tally.summary.report_ids.update((r.source_path, i) for r, i in zip(batch, ids, strict=True))
         if self.cross_year is not None:
-            crossyear.apply_batch(self.store, ids, batch, self.cross_year.map)
+            self.jobs.append(crossyear.start_batch(self.store, ids, batch, _submitter(self.cross_year)))
+            self.collect(keep=MAX_JOBS)
         self.tally.settle("stored", batch[-1].source_path, len(batch))
+
+    def collect(self, keep: int = 0) -> None:
+        """Store the findings of finished jobs, oldest first; wait for the oldest while more than `keep`
+        are in flight."""
+        while self.jobs and (len(self.jobs) > keep or self.jobs[0].job.done()):
+            crossyear.finish_batch(self.store, self.jobs.popleft())
+
+
+def _submitter(engine: Engine) -> crossyear.Submit:
+    submit = getattr(engine, "submit", None)
+    if submit is not None:
+        return submit
+    return lambda fn, chunks: crossyear.Done(engine.map(fn, chunks))

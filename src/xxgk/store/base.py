@@ -7,6 +7,7 @@ interchangeable and are tested with the same suite.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,35 +17,102 @@ from typing import Any, Protocol, Self
 @dataclass(frozen=True)
 class Encoded:
     """A report's column values encoded ahead of time (by an ingest worker), so that the single writer
-    only runs SQL: JSON encoding and flattening the cells cost more than DuckDB's insert itself."""
+    only runs SQL: JSON encoding and flattening the cells cost more than DuckDB's insert itself.
+
+    Everything is text or flat tuples: this is what travels from a worker to the writer, and text
+    unpickles at memcpy speed where the record's nested dicts cost the writer's receiving thread more
+    than the insert of the report."""
 
     record_json: str
-    cell_keys: tuple[str, ...]
-    cell_values: tuple[float | None, ...]
+    # the dotted cell keys and their values as JSON arrays (DuckDB reads a report's cells from these)
+    cells_json: tuple[str, str]
     # record["findings"] as codec.EncodedFindings rows; None: the store encodes record["findings"]
     findings: tuple[tuple[str, str, str, str | None, str | None, str | None], ...] | None = None
-    # cell_keys and cell_values as JSON arrays (DuckDB reads a report's cells from these); None: encoded
-    # by the store
-    cells_json: tuple[str, str] | None = None
+    region: str | None = None
+
+    @property
+    def cell_keys(self) -> list[str]:
+        return json.loads(self.cells_json[0])
+
+    @property
+    def cell_values(self) -> list[float | None]:
+        return json.loads(self.cells_json[1])
 
 
-@dataclass(frozen=True)
 class NewReport:
-    """A parsed report ready to be stored (what a worker process returns to the writer)."""
+    """A parsed report ready to be stored (what a worker process returns to the writer).
 
-    source_path: str
-    sha256: str
-    format: str
-    agency: str
-    agency_key: str
-    year: int | None
-    template: str
-    parser_version: str
-    record: dict[str, Any]
-    # the text the report was read from (text formats: decoded text, line numbers as in findings;
-    # PDF: page texts separated by "\f"), so findings can be shown beside their source excerpt
-    source_text: str | None = None
-    encoded: Encoded | None = None  # see codec.encode; computed by the store when absent
+    With `encoded` set, the record travels between processes as its JSON text only and is decoded on
+    first use: the writer never needs it."""
+
+    __slots__ = (
+        "_record",
+        "agency",
+        "agency_key",
+        "encoded",
+        "format",
+        "parser_version",
+        "sha256",
+        "source_path",
+        "source_text",
+        "template",
+        "year",
+    )
+
+    def __init__(
+        self,
+        source_path: str,
+        sha256: str,
+        format: str,
+        agency: str,
+        agency_key: str,
+        year: int | None,
+        template: str,
+        parser_version: str,
+        record: dict[str, Any] | None = None,
+        # the text the report was read from (text formats: decoded text, line numbers as in findings;
+        # PDF: page texts separated by "\f"), so findings can be shown beside their source excerpt
+        source_text: str | None = None,
+        encoded: Encoded | None = None,  # see codec.encode; computed by the store when absent
+    ) -> None:
+        if record is None and encoded is None:
+            raise ValueError("NewReport needs its record or its encoded form")
+        self.source_path, self.sha256, self.format = source_path, sha256, format
+        self.agency, self.agency_key, self.year = agency, agency_key, year
+        self.template, self.parser_version = template, parser_version
+        self._record, self.source_text, self.encoded = record, source_text, encoded
+
+    @property
+    def record(self) -> dict[str, Any]:
+        if self._record is None:
+            assert self.encoded is not None
+            self._record = json.loads(self.encoded.record_json)
+        return self._record
+
+    def _fields(self, record: dict[str, Any] | None) -> dict[str, Any]:
+        names = ("source_path", "sha256", "format", "agency", "agency_key", "year", "template")
+        return {
+            **{name: getattr(self, name) for name in names},
+            "parser_version": self.parser_version,
+            "record": record,
+            "source_text": self.source_text,
+            "encoded": self.encoded,
+        }
+
+    def replace(self, **changes: Any) -> NewReport:
+        """A copy with some fields changed (as dataclasses.replace)."""
+        return NewReport(**(self._fields(self._record) | changes))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        record = None if self.encoded is not None else self._record
+        return (_rebuild, (self._fields(record),))
+
+    def __repr__(self) -> str:
+        return f"NewReport({self.source_path!r}, {self.sha256[:12]}…, {self.agency!r}, {self.year})"
+
+
+def _rebuild(fields: dict[str, Any]) -> NewReport:
+    return NewReport(**fields)
 
 
 @dataclass(frozen=True)

@@ -61,14 +61,15 @@ def read_cell(value: float | None) -> float | int | None:
 def encode(record: dict[str, Any]) -> Encoded:
     """What the writer stores of a record, ready for the SQL (see Encoded)."""
     items = list(cell_items(record))
-    keys = [key for key, _ in items]
-    values = [cell_value(value) for _, value in items]
+    region = record.get("region")
     return Encoded(
         dump_json(record) or "null",
-        tuple(keys),
-        tuple(values),
+        (
+            json.dumps([key for key, _ in items], ensure_ascii=False),
+            json.dumps([cell_value(value) for _, value in items]),
+        ),
         encode_findings(record.get("findings") or []),
-        (json.dumps(keys, ensure_ascii=False), json.dumps(values)),
+        region if isinstance(region, str) else None,
     )
 
 
@@ -86,7 +87,6 @@ def _encoded(report: NewReport) -> Encoded:
 
 def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
     """Column arrays (one list per column of UPSERT_REPORTS, in order) for reports."""
-    region = [r.record.get("region") for r in reports]
     return [
         [r.source_path for r in reports],
         [r.sha256 for r in reports],
@@ -96,7 +96,7 @@ def report_columns(reports: Sequence[NewReport]) -> list[list[Any]]:
         [r.year for r in reports],
         [r.template for r in reports],
         [r.parser_version for r in reports],
-        [g if isinstance(g, str) else None for g in region],
+        [_encoded(r).region for r in reports],
         Native(_encoded(r).record_json for r in reports),  # long texts: see queries.Native
     ]
 
@@ -108,8 +108,9 @@ def cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[list[
     values: list[float | None] = []
     for report_id, report in zip(ids, reports, strict=True):
         enc = _encoded(report)
-        id_column += [report_id] * len(enc.cell_keys)
-        keys += enc.cell_keys
+        report_keys = enc.cell_keys
+        id_column += [report_id] * len(report_keys)
+        keys += report_keys
         values += enc.cell_values
     return [id_column, keys, values]
 
@@ -149,12 +150,9 @@ def nested_cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> lis
     keys: list[str] = []
     values: list[str] = []
     for report in reports:
-        enc = _encoded(report)
-        pair = enc.cells_json
-        if pair is None:
-            pair = (json.dumps(list(enc.cell_keys), ensure_ascii=False), json.dumps(list(enc.cell_values)))
-        keys.append(pair[0])
-        values.append(pair[1])
+        report_keys, report_values = _encoded(report).cells_json
+        keys.append(report_keys)
+        values.append(report_values)
     return [json.dumps(list(ids)), "[" + ",".join(keys) + "]", "[" + ",".join(values) + "]"]
 
 
