@@ -144,16 +144,18 @@ def encode_findings(findings: Sequence[dict[str, Any]]) -> EncodedFindings:
     return EncodedFindings(rows)
 
 
-def nested_cell_columns(ids: Sequence[int], reports: Sequence[NewReport]) -> list[str]:
-    """JSON texts (report_id[], key[][], value[][]) for queries.INSERT_CELLS_NESTED: each report's arrays
-    are the worker's pre-encoded text (Encoded.cells_json), so the writer only joins them."""
-    keys: list[str] = []
-    values: list[str] = []
-    for report in reports:
-        report_keys, report_values = _encoded(report).cells_json
-        keys.append(report_keys)
-        values.append(report_values)
-    return [json.dumps(list(ids)), "[" + ",".join(keys) + "]", "[" + ",".join(values) + "]"]
+def cell_groups(ids: Sequence[int], reports: Sequence[NewReport]) -> list[list[str]]:
+    """[keys, report_id[], value[][]] JSON texts per set of cell keys, for queries.INSERT_CELLS_GROUP.
+
+    A batch holds a few key sets (one per template), so DuckDB reads each set's keys once instead of once
+    a report; the texts are the worker's (Encoded.cells_json), the writer only joins them."""
+    groups: dict[str, tuple[list[int], list[str]]] = {}
+    for report_id, report in zip(ids, reports, strict=True):
+        keys, values = _encoded(report).cells_json
+        group = groups.setdefault(keys, ([], []))
+        group[0].append(report_id)
+        group[1].append(values)
+    return [[keys, json.dumps(rids), "[" + ",".join(vals) + "]"] for keys, (rids, vals) in groups.items()]
 
 
 def finding_columns(by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]]) -> list[list[Any]]:

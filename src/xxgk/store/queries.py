@@ -113,12 +113,12 @@ INSERT_CELLS = """
 INSERT INTO cells (report_id, key, value)
 SELECT unnest(?::BIGINT[]), unnest(?::TEXT[]), unnest(?::FLOAT8[])
 """
-# DuckDB only: one list of keys and one of values per report, as JSON text (codec.nested_cell_columns).
-INSERT_CELLS_NESTED = """
+# DuckDB only: reports whose cells have the same keys (a template's) in one statement — the keys once,
+# each report's values as a JSON array (codec.cell_groups); the keys and values are the worker's JSON text.
+INSERT_CELLS_GROUP = """
 INSERT INTO cells (report_id, key, value)
-SELECT report_id, unnest(keys), unnest(vals) FROM (
-    SELECT unnest(from_json(?, '["BIGINT"]')) AS report_id, unnest(from_json(?, '[["VARCHAR"]]')) AS keys,
-           unnest(from_json(?, '[["DOUBLE"]]')) AS vals)
+SELECT report_id, unnest(from_json(?, '["VARCHAR"]')), unnest(vals) FROM (
+    SELECT unnest(from_json(?, '["BIGINT"]')) AS report_id, unnest(from_json(?, '[["DOUBLE"]]')) AS vals)
 """
 INSERT_FINDINGS = """
 INSERT INTO findings (report_id, scope, seq, rule, severity, message, cells, location, extra)

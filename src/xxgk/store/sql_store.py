@@ -136,7 +136,8 @@ class SqlStore(ABC):
             ids = [int(id_of[r.sha256]) for r in unique]
             self._rows(queries.DELETE_CELLS, [min(ids), max(ids), ids])
             if self.dialect.json_arrays:  # DuckDB: the workers' JSON, joined (see Dialect.sql)
-                self._rows(queries.INSERT_CELLS_NESTED, codec.nested_cell_columns(ids, unique))
+                for group in codec.cell_groups(ids, unique):
+                    self._rows(queries.INSERT_CELLS_GROUP, group)
             else:
                 self._insert(queries.INSERT_CELLS, codec.cell_columns(ids, unique))
             findings = [(i, codec.report_findings(r)) for i, r in zip(ids, unique, strict=True)]
