@@ -355,6 +355,18 @@ def test_pool_survives_a_hung_file_and_a_killed_worker(tmp_path: Path):
     assert "不是普通文件" in discover([fifo]).failures[0].reason  # discovery never hands a pipe over
 
 
+def test_small_files_share_a_task_and_large_ones_travel_alone():
+    from xxgk.bulk.pool import BATCH_BYTES, BATCH_FILES, WorkItem, _Batches
+
+    sizes = [BATCH_BYTES // 3] * 3 + [BATCH_BYTES * 4] + [1000] * (BATCH_FILES + 2)
+    batches = _Batches(iter([WorkItem(f"f{i}", b"", size) for i, size in enumerate(sizes)]))
+    shapes = []
+    while batch := batches.next():
+        shapes.append([item.size for item in batch])
+    third = BATCH_BYTES // 3
+    assert shapes == [[third] * 3, [BATCH_BYTES * 4], [1000] * BATCH_FILES, [1000, 1000]]
+
+
 def test_per_file_time_limit_in_worker_processes(duck):
     summary = ingest_uploads(generated(3, seed=11), duck, workers=2, timeout=0.001)
     assert summary.failed == 3 and all("超时" in f.reason for f in summary.failures)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from xxgk.bulk.model import Failure
-from xxgk.bulk.worker import Outcome, parse_one
+from xxgk.bulk.worker import Outcome, parse_batch, parse_one
 from xxgk.errors import XxgkError
 
 T = TypeVar("T")
@@ -36,6 +36,8 @@ R = TypeVar("R")
 # Files queued per worker: enough work to keep the workers busy while the single writer is away storing a
 # batch (~0.5 s for 200 reports); payloads are paths, or bytes for archive members and uploads.
 WINDOW_PER_WORKER = 32
+BATCH_FILES = 8
+BATCH_BYTES = 256 * 1024
 PRELOAD = ["xxgk.bulk.worker", "xxgk.bulk.crossyear", "xxgk.api"]
 START_TIMEOUT = 60.0  # seconds for a fresh pool to run its first task
 
@@ -44,6 +46,32 @@ START_TIMEOUT = 60.0  # seconds for a fresh pool to run its first task
 class WorkItem:
     name: str
     payload: bytes | str  # bytes, or a path the worker reads itself
+    size: int = 0  # bytes: small files travel several to a task
+
+
+class _Batches:
+    """Work items grouped into tasks: up to BATCH_FILES files of BATCH_BYTES in all, so that the pool's
+    per-task cost (pickling, pipes, wake-ups, futures — about a tenth of a small report's parse, paid by
+    the coordinator) is shared; a large file (a PDF, a scan) makes a task of its own."""
+
+    def __init__(self, items: Iterator[WorkItem]) -> None:
+        self.items = items
+        self.carry: WorkItem | None = None
+
+    def next(self) -> list[WorkItem]:
+        batch: list[WorkItem] = []
+        size = 0
+        while len(batch) < BATCH_FILES:
+            item = self.carry if self.carry is not None else next(self.items, None)
+            self.carry = None
+            if item is None:
+                break
+            if batch and size + item.size > BATCH_BYTES:
+                self.carry = item
+                break
+            batch.append(item)
+            size += item.size
+        return batch
 
 
 class Job(Generic[R]):
@@ -138,12 +166,12 @@ class ProcessEngine:
             self._side = None
 
     def run(self, items: Iterable[WorkItem]) -> Iterator[Outcome]:
-        todo = iter(items)
-        inflight: dict[Future[Outcome], WorkItem] = {}
-        # Futures report here when they settle: waiting on the queue costs the writer O(1) a file, where
+        todo = _Batches(iter(items))
+        inflight: dict[Future[list[Outcome]], list[WorkItem]] = {}
+        # Futures report here when they settle: waiting on the queue costs the writer O(1) a task, where
         # `concurrent.futures.wait` over the whole window installs and removes a waiter on each future.
         # Futures of a killed pool may still report; they are no longer in `inflight` and are ignored.
-        settled: queue.SimpleQueue[Future[Outcome]] = queue.SimpleQueue()
+        settled: queue.SimpleQueue[Future[list[Outcome]]] = queue.SimpleQueue()
         pool = self._pool = _start_pool(self.workers)
         try:
             while True:
@@ -155,14 +183,14 @@ class ProcessEngine:
                     done = _settled(settled, inflight, self.hard_timeout)
                     stalled = not done  # nothing settled within the hard limit: someone is stuck
                     for future in done:
-                        item = inflight.pop(future)
+                        batch = inflight.pop(future)
                         try:
-                            yield future.result()
+                            yield from future.result()
                         except BrokenProcessPool:
-                            suspects.append(item)
+                            suspects += batch
                     if not stalled and not suspects:
                         continue
-                suspects += inflight.values()
+                suspects += [item for batch in inflight.values() for item in batch]
                 inflight.clear()
                 self._pool = None
                 _kill(pool)
@@ -175,20 +203,22 @@ class ProcessEngine:
     def _fill(
         self,
         pool: ProcessPoolExecutor,
-        todo: Iterator[WorkItem],
-        inflight: dict,
-        on_settled: Callable[[Future[Outcome]], None],
+        todo: _Batches,
+        inflight: dict[Future[list[Outcome]], list[WorkItem]],
+        on_settled: Callable[[Future[list[Outcome]]], None],
     ) -> list[WorkItem]:
-        """Top up the window; returns the item whose submission found the pool broken, if any."""
-        while len(inflight) < self.window:
-            item = next(todo, None)
-            if item is None:
+        """Top up the window (counted in files); returns the batch whose submission found the pool
+        broken, if any."""
+        while sum(len(batch) for batch in inflight.values()) < self.window:
+            batch = todo.next()
+            if not batch:
                 return []
+            work = [(item.name, item.payload) for item in batch]
             try:
-                future = pool.submit(parse_one, item.name, item.payload, self.parser_version, self.timeout)
+                future = pool.submit(parse_batch, work, self.parser_version, self.timeout)
             except BrokenProcessPool:
-                return [item]
-            inflight[future] = item
+                return batch
+            inflight[future] = batch
             future.add_done_callback(on_settled)
         return []
 

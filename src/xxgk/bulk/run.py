@@ -145,10 +145,11 @@ def _plan(sources: Sequence[Source], store: Store, version: str, tally: _Tally) 
     Lazy, chunk by chunk: hashing and the store queries overlap with parsing in the workers."""
     seen: set[str] = set()
     for chunk in _chunks(sources, HASH_CHUNK):
-        hashed: list[tuple[Source, str]] = []
+        hashed: list[tuple[Source, str, int]] = []
         for source in chunk:
             try:
-                digest = hashlib.sha256(source.read()).hexdigest()
+                data = source.read()
+                digest = hashlib.sha256(data).hexdigest()
             except OSError as exc:
                 tally.fail(
                     Failure(source.name, f"无法处理文件 {source.name}：无法读取（{exc.strerror or exc}）。")
@@ -158,13 +159,13 @@ def _plan(sources: Sequence[Source], store: Store, version: str, tally: _Tally) 
                 tally.settle("duplicate", source.name)
                 continue
             seen.add(digest)
-            hashed.append((source, digest))
-        stored = store.stored_versions([digest for _, digest in hashed])
-        for source, digest in hashed:
+            hashed.append((source, digest, len(data)))
+        stored = store.stored_versions([digest for _, digest, _ in hashed])
+        for source, digest, size in hashed:
             if stored.get(digest) == version:
                 tally.settle("unchanged", source.name)
             else:
-                yield WorkItem(source.name, source.payload())
+                yield WorkItem(source.name, source.payload(), size)
 
 
 def _chunks(items: Sequence[Source], size: int) -> Iterator[Sequence[Source]]:
