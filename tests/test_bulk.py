@@ -291,6 +291,34 @@ def test_batched_cross_year_matches_the_corpus_rules(duck, tmp_path: Path):
     assert {i: duck.findings(i, "corpus") for i in ids} == incremental
 
 
+def test_rerun_computes_the_cross_year_findings_a_killed_run_left_out(duck, tmp_path: Path):
+    """A run killed between storing a batch and storing its cross-year findings (simulated: the writer's
+    put_reports alone) leaves the reports listed as pending; the next ingest computes exactly the
+    findings a complete run gives."""
+    from xxgk.corpus.crossyear import apply_cross_year
+    from xxgk.generate.prose import random_agency, random_sections
+
+    rng = random.Random(21)
+    files = []
+    for agency in [random_agency(rng) for _ in range(3)]:
+        for year in (2021, 2022, 2023):
+            record = random_record(rng, year=year)
+            record["agency"] = agency
+            record["sections"] = random_sections(rng, record)
+            files.append((f"{agency}{year}.txt", render_text(record, "tab", rng).encode()))
+    paths = write(tmp_path / "years", files)
+    ids = duck.put_reports([parse_one(p.name, p.read_bytes()) for p in paths])
+    assert sorted(duck.cross_year_pending()) == sorted(ids)
+    assert all(duck.findings(i, "corpus") == [] for i in ids)
+
+    again = ingest([tmp_path / "years"], duck, workers=0)
+    assert again.unchanged == 9 and duck.cross_year_pending() == []
+    repaired = {i: duck.findings(i, "corpus") for i in ids}
+    assert sum(map(len, repaired.values())) > 0
+    apply_cross_year(duck)
+    assert {i: duck.findings(i, "corpus") for i in ids} == repaired
+
+
 def test_side_job_lost_with_its_pool_is_computed_here():
     """The writer's cross-year job must not be lost when the side pool dies or is stopped under it."""
     from concurrent.futures import Future
@@ -428,6 +456,8 @@ def test_kill_9_then_rerun_stores_every_file_exactly_once(tmp_path: Path):
     assert f'"unchanged": {counts[-1][1]}' in final.stdout
     assert f'"stored": {150 - counts[-1][1]}' in final.stdout
     assert _count(db, hashes) == 150
+    with open_store(db) as store:  # no cross-year findings lost to a kill either
+        assert store.cross_year_pending() == []
 
 
 # --- Dask --------------------------------------------------------------------------------------

@@ -80,6 +80,32 @@ def apply_batch(
     return finish_batch(store, start_batch(store, ids, batch, lambda fn, chunks: Done(run(fn, chunks))))
 
 
+def repair_pending(store: Store, compute: Compute | None = None) -> int:
+    """Cross-year findings for the reports a killed ingest stored but did not finish (the store lists
+    them until their findings are stored); returns how many reports were repaired."""
+    pending_of = getattr(store, "cross_year_pending", None)
+    ids = pending_of() if pending_of is not None else []
+    batch = [r for r in (store.get_report(i) for i in ids) if r is not None]
+    if not batch:
+        return 0
+    as_new = [
+        NewReport(
+            r.source_path,
+            r.sha256,
+            r.format,
+            r.agency,
+            r.agency_key,
+            r.year,
+            r.template,
+            r.parser_version,
+            r.record,
+        )
+        for r in batch
+    ]
+    apply_batch(store, [r.id for r in batch], as_new, compute)
+    return len(batch)
+
+
 def start_batch(store: Store, ids: Sequence[int], batch: Sequence[NewReport], submit: Submit) -> Pending:
     """Decide the batch's (current, previous year) pairs and submit the rules over them.
 

@@ -9,8 +9,8 @@ One writer because DuckDB takes one; a batch is one `put_reports` transaction, a
 the store, so a run killed at any moment (kill -9) loses at most the batch in the air, and re-running
 stores every file exactly once. Cross-year findings are computed for each stored batch (bulk/crossyear.py)
 rather than at the end, on the side workers while the next batches are stored, and stored in a second
-transaction once done; so a kill in between leaves those batches (at most MAX_JOBS + 1) without their
-cross-year findings, and a re-run sees them as unchanged (`apply_cross_year(store)` repairs them).
+transaction once done; a kill in between leaves those batches (at most MAX_JOBS + 1) without their
+cross-year findings, and the store lists them (`cross_year_pending`) until the next run computes them.
 """
 
 from __future__ import annotations
@@ -114,6 +114,8 @@ def ingest_sources(
     version = xxgk.PARSER_VERSION  # read now, not at import: a test may change it
     engine = _engine(workers, scheduler, version, timeout)
     writer = _Writer(store, tally, batch_size, engine if cross_year and crossyear.available() else None)
+    if writer.cross_year is not None:
+        crossyear.repair_pending(store)  # what a killed run stored without its cross-year findings
     try:
         for outcome in engine.run(_plan(sources, store, version, tally)):
             if isinstance(outcome, Failure):

@@ -125,6 +125,12 @@ INSERT INTO findings (report_id, scope, seq, rule, severity, message, cells, loc
 SELECT unnest(?::BIGINT[]), ?, unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
        unnest(?::TEXT[]), unnest(?::TEXT[])::JSON, unnest(?::TEXT[])::JSON, unnest(?::TEXT[])::JSON
 """
+# Stored reports wait here until their cross-year findings are stored: a killed ingest is repaired by the next.
+INSERT_PENDING = (
+    "INSERT INTO cross_year_pending (report_id) SELECT unnest(?::BIGINT[]) ON CONFLICT (report_id) DO NOTHING"
+)
+DELETE_PENDING = "DELETE FROM cross_year_pending WHERE report_id IN (SELECT unnest(?::BIGINT[]))"
+PENDING_IDS = "SELECT report_id FROM cross_year_pending ORDER BY report_id"
 DELETE_SOURCES = (
     "DELETE FROM sources WHERE report_id BETWEEN ? AND ? AND report_id IN (SELECT unnest(?::BIGINT[]))"
 )

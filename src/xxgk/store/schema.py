@@ -85,6 +85,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "sources: the text a report was read from, for excerpts beside its findings",
         ("CREATE TABLE sources (report_id BIGINT PRIMARY KEY, text TEXT NOT NULL)",),
     ),
+    Migration(
+        3,
+        "cross_year_pending: reports stored whose cross-year findings are not stored yet (a killed ingest)",
+        ("CREATE TABLE cross_year_pending (report_id BIGINT PRIMARY KEY)",),
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

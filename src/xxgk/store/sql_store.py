@@ -143,6 +143,7 @@ class SqlStore(ABC):
             findings = [(i, codec.report_findings(r)) for i, r in zip(ids, unique, strict=True)]
             self._replace_findings("report", findings)
             self._replace_sources(ids, unique)
+            self._rows(queries.INSERT_PENDING, [ids])
         return [int(id_of[r.sha256]) for r in reports]
 
     def _insert(self, sql: str, columns: list[list[Any]], *scalars: Any) -> None:
@@ -240,6 +241,11 @@ class SqlStore(ABC):
             if missing:
                 raise KeyError(f"no stored report with id {missing[:5]}")
             self._replace_findings("corpus", sorted(by_report.items()))
+            self._rows(queries.DELETE_PENDING, [list(by_report)])
+
+    def cross_year_pending(self) -> list[int]:
+        """Reports stored by an ingest that was killed before their cross-year findings were stored."""
+        return [int(rid) for (rid,) in self._rows(queries.PENDING_IDS)]
 
     # --- agencies ---------------------------------------------------------------------------
     def agencies(self, like: str | None = None) -> list[AgencyInfo]:
