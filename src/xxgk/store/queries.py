@@ -86,18 +86,23 @@ ORDER_COLUMNS = {
 FINDING_COLUMNS = "rule, severity, message, cells, location, extra, scope"
 
 # --- writing ----------------------------------------------------------------------------------
-UPSERT_REPORTS = """
+INSERT_REPORTS = """
 INSERT INTO reports (source_path, sha256, format, agency, agency_key, year, template, parser_version,
                      region, record, parsed_at)
 SELECT unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
        unnest(?::INTEGER[]), unnest(?::TEXT[]), unnest(?::TEXT[]), unnest(?::TEXT[]),
        unnest(CAST(? AS TEXT[]))::JSON, ?::TIMESTAMP
-ON CONFLICT (sha256) DO UPDATE SET
+"""
+# the same, replacing a stored report of that content (a new parser version)
+UPSERT_REPORTS = (
+    INSERT_REPORTS
+    + """ON CONFLICT (sha256) DO UPDATE SET
     source_path = excluded.source_path, format = excluded.format, agency = excluded.agency,
     agency_key = excluded.agency_key, year = excluded.year, template = excluded.template,
     parser_version = excluded.parser_version, region = excluded.region, record = excluded.record,
     parsed_at = excluded.parsed_at
 """
+)
 IDS_BY_SHA = "SELECT sha256, id FROM reports WHERE sha256 IN (SELECT unnest(?::TEXT[]))"
 VERSIONS_BY_SHA = "SELECT sha256, parser_version FROM reports WHERE sha256 IN (SELECT unnest(?::TEXT[]))"
 # The redundant BETWEEN lets DuckDB's min/max zone maps skip every row group of older reports, so storing

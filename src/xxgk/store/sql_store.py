@@ -128,21 +128,27 @@ class SqlStore(ABC):
         unique = sorted({r.sha256: r for r in reports}.values(), key=lambda r: r.sha256)
         if not unique:
             return []
+        shas = [r.sha256 for r in unique]
         with self._tx():
-            self._rows(queries.UPSERT_REPORTS, [*codec.report_columns(unique), codec.utc_now()])
+            # DuckDB has one writer (this process, and `_tx` holds the lock): when none of the batch is
+            # stored yet — a first ingest — a plain insert, with nothing old to delete, does.
+            fresh = self.dialect.name == "duckdb" and not self._rows(queries.IDS_BY_SHA, [shas])
+            sql = queries.INSERT_REPORTS if fresh else queries.UPSERT_REPORTS
+            self._rows(sql, [*codec.report_columns(unique), codec.utc_now()])
             # Old rows are deleted only now that the upsert holds the report rows: a concurrent writer of
             # the same file (PostgreSQL) has committed by then, and its rows are the ones replaced.
-            id_of = dict(self._rows(queries.IDS_BY_SHA, [[r.sha256 for r in unique]]))
+            id_of = dict(self._rows(queries.IDS_BY_SHA, [shas]))
             ids = [int(id_of[r.sha256]) for r in unique]
-            self._rows(queries.DELETE_CELLS, [min(ids), max(ids), ids])
+            if not fresh:
+                self._rows(queries.DELETE_CELLS, [min(ids), max(ids), ids])
             if self.dialect.json_arrays:  # DuckDB: the workers' JSON, joined (see Dialect.sql)
                 for group in codec.cell_groups(ids, unique):
                     self._rows(queries.INSERT_CELLS_GROUP, group)
             else:
                 self._insert(queries.INSERT_CELLS, codec.cell_columns(ids, unique))
             findings = [(i, codec.report_findings(r)) for i, r in zip(ids, unique, strict=True)]
-            self._replace_findings("report", findings)
-            self._replace_sources(ids, unique)
+            self._replace_findings("report", findings, old=not fresh)
+            self._replace_sources(ids, unique, old=not fresh)
             self._rows(queries.INSERT_PENDING, [ids])
         return [int(id_of[r.sha256]) for r in reports]
 
@@ -153,14 +159,17 @@ class SqlStore(ABC):
             self._rows(sql, [first, *scalars, *rest])
 
     def _replace_findings(
-        self, scope: str, by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]]
+        self, scope: str, by_report: Sequence[tuple[int, Sequence[dict[str, Any]]]], old: bool = True
     ) -> None:
+        """`old`: the reports may have findings of this scope already, to be deleted first."""
         ids = [rid for rid, _ in by_report]
-        self._rows(queries.DELETE_FINDINGS, [scope, min(ids), max(ids), ids])
+        if old:
+            self._rows(queries.DELETE_FINDINGS, [scope, min(ids), max(ids), ids])
         self._insert(queries.INSERT_FINDINGS, codec.finding_columns(by_report), scope)
 
-    def _replace_sources(self, ids: Sequence[int], reports: Sequence[NewReport]) -> None:
-        self._rows(queries.DELETE_SOURCES, [min(ids), max(ids), list(ids)])
+    def _replace_sources(self, ids: Sequence[int], reports: Sequence[NewReport], old: bool = True) -> None:
+        if old:
+            self._rows(queries.DELETE_SOURCES, [min(ids), max(ids), list(ids)])
         kept = [(i, r.source_text) for i, r in zip(ids, reports, strict=True) if r.source_text is not None]
         self._insert(queries.INSERT_SOURCES, [[i for i, _ in kept], queries.Native(t for _, t in kept)])
 
