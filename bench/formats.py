@@ -58,20 +58,23 @@ def floor_html(path: Path) -> None:
 FLOORS = {"pdf": floor_pdf, "docx": floor_docx, "html": floor_html}
 
 
-def timed(fn, files: list[Path], repeat: int) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
+def paired(ours, floor, files: list[Path], repeat: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """Best time of each over `repeat` rounds, the two measured alternately: this host's speed drifts
+    by tens of percent within a minute, and timing all of one before all of the other skews the ratio."""
+    best = [float("inf"), float("inf")]
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        for f in files:
-            fn(f)
-        best = min(best, time.perf_counter() - t0)
-    return best
+        for i, fn in enumerate((ours, floor)):
+            t0 = time.perf_counter()
+            for f in files:
+                fn(f)
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return best[0], best[1]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--generated", type=int, default=12)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
     recs = records(args.generated, args.seed)
@@ -84,8 +87,7 @@ def main() -> None:
                 render(rec, fmt, path)
                 files.append(path)
             parse(files[0])  # warm
-            ours = timed(parse, files, args.repeat)
-            base = timed(floor, files, args.repeat)
+            ours, base = paired(parse, floor, files, args.repeat)
             ratios[fmt] = ours / base
             n = len(files)
             print(
