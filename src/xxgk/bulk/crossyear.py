@@ -74,7 +74,7 @@ def apply_batch(
     Ingest uses `start_batch` and `finish_batch` instead, so that the writer goes on storing while the
     rules run. Stores without `report_years` and `record_texts` (the SQL stores offer them): see
     `_apply_loaded`."""
-    if getattr(store, "report_years", None) is None or getattr(store, "record_texts", None) is None:
+    if not _queries_metadata(store):
         return _apply_loaded(store, ids, batch, compute)
     run = compute or _here
     return finish_batch(store, start_batch(store, ids, batch, lambda fn, chunks: Done(run(fn, chunks))))
@@ -112,7 +112,7 @@ def start_batch(store: Store, ids: Sequence[int], batch: Sequence[NewReport], su
     The writer reads no record at all: one query returns (id, agency, year, parsed_at) of the
     neighbourhood, the pairs are decided on that, and only the records of paired reports outside the
     batch are fetched, as JSON text; the batch's own are the text just stored. The workers decode both."""
-    if getattr(store, "report_years", None) is None or getattr(store, "record_texts", None) is None:
+    if not _queries_metadata(store):
         _apply_loaded(store, ids, batch, lambda fn, chunks: submit(fn, chunks).result())
         return Pending({}, [], Done([]))
     findings, pairs = _pairs(store, ids, batch)
@@ -215,6 +215,13 @@ def findings_for_texts(pairs: list[tuple[str, str]]) -> list[EncodedFindings]:
     the store are the workers' job, not the writer's."""
     found = findings_for_pairs([(json.loads(current), json.loads(previous)) for current, previous in pairs])
     return [encode_findings(f) for f in found]
+
+
+def _queries_metadata(store: Store) -> bool:
+    """The store lists reports by (id, agency, year) and hands records over as text (the SQL stores)."""
+    return (
+        getattr(store, "report_years", None) is not None and getattr(store, "record_texts", None) is not None
+    )
 
 
 def _here(fn: Callable[[list[Pair]], list[Findings]], chunks: list[list[Pair]]) -> list[list[Findings]]:

@@ -51,7 +51,6 @@ _NUMPR: Final = f"{W}numPr"
 _SPAN: Final = f"{W}gridSpan"
 _VMERGE: Final = f"{W}vMerge"
 _VAL: Final = f"{W}val"
-_BODY: Final = f"{W}body"
 _TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE)
 
 
