@@ -25,6 +25,7 @@ from xxgk.store.queries import DUCKDB
 from xxgk.store.sql_store import SqlStore
 
 DEFAULT_PATH = Path("xxgk.duckdb")
+BULK_CHECKPOINT = "256MB"
 
 
 class DuckDBStore(SqlStore):
@@ -52,6 +53,21 @@ class DuckDBStore(SqlStore):
             self._conn.rollback()
             raise
         self._conn.commit()
+
+    @contextmanager
+    def bulk_writes(self) -> Iterator[None]:
+        """Many write transactions in a row (ingest). DuckDB checkpoints after every 16 MB of log by
+        default, and a checkpoint costs more the larger the file: in a 10 000-report ingest they took a
+        quarter of the time. Checkpoint every 256 MB instead (the log replayed after a crash stays that
+        small), and once at the end."""
+        with self._lock:
+            self._conn.execute(f"SET checkpoint_threshold = '{BULK_CHECKPOINT}'")
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._conn.execute("RESET checkpoint_threshold")
+                self._conn.execute("CHECKPOINT")
 
     def close(self) -> None:
         self._conn.close()
