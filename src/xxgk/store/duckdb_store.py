@@ -14,7 +14,7 @@ write-ahead log replays committed ones on the next open and drops the one a `kil
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +64,8 @@ class DuckDBStore(SqlStore):
             self._conn.execute(f"SET checkpoint_threshold = '{BULK_CHECKPOINT}'")
         try:
             yield
-        finally:
-            with self._lock:
+        finally:  # never masking what ended the ingest: an unfinished checkpoint is redone on next open
+            with self._lock, suppress(duckdb.Error):
                 self._conn.execute("RESET checkpoint_threshold")
                 self._conn.execute("CHECKPOINT")
 
