@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from itertools import combinations, pairwise
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
@@ -45,6 +49,34 @@ def test_a_run_together_minus_sign_opens_the_signed_cell():
     assert (21, -18, 66) in {r.values for r in readings}
     kept = {r.values for r in plausible_signs(readings, (False, True, False))}
     assert kept == {(21, -1, 866), (21, -18, 66), (21, -186, 6)}
+
+
+def _every_cut(tokens: list[str], arity: int) -> set[tuple[int, ...]]:
+    """Brute force: cut the joined digits anywhere (never across tokens), keep cuts with no leading zero."""
+    joined, bounds = "".join(tokens), {sum(map(len, tokens[:i])) for i in range(1, len(tokens))}
+    out = set()
+    for inner in combinations(range(1, len(joined)), arity - 1):
+        if not bounds <= set(inner):
+            continue
+        edges = (0, *inner, len(joined))
+        parts = [joined[a:b] for a, b in pairwise(edges)]
+        if all(p == "0" or not p.startswith("0") for p in parts):
+            out.add(tuple(int(p) for p in parts))
+    return out
+
+
+@given(st.lists(st.text("0123456789", min_size=1, max_size=7), min_size=1, max_size=3), st.integers(1, 9))
+def test_digit_splits_are_every_cut_and_only_those(tokens, arity):
+    """Run-together digits (web text): every way to divide them into the row's columns is a reading."""
+    digits = sum(map(len, tokens))
+    if digits < arity or len(tokens) > arity:
+        return
+    readings = row_readings([_slot(t) for t in tokens], arity, explicit=False)
+    if readings[0].how == "unreadable":  # too many cuts to enumerate: abstaining is the contract
+        return
+    split = {r.values for r in readings if r.how == "digit-split"}
+    expected = _every_cut(tokens, arity) if len(tokens) < arity else set()
+    assert split == expected or (not expected and all(r.how != "digit-split" for r in readings))
 
 
 def test_a_printed_negative_is_kept_for_the_audit():

@@ -178,6 +178,8 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
     tokens = [slots[i] for i in numeric]
     splittable = [tok.splittable for tok in tokens]  # read once: the walk visits each token often
     digits = [len(tok.raw.lstrip(_SIGNS)) if ok else 1 for tok, ok in zip(tokens, splittable, strict=True)]
+    # columns the tokens from t on can still fill: a cut leaving more columns than that is a dead end
+    room = [sum(digits[t:]) for t in range(len(tokens) + 1)]
     out: list[Reading] = []
 
     def walk(t: int, remaining: int, acc: list[tuple[str, int]]) -> None:
@@ -193,7 +195,8 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
                 )
             return
         raw = tokens[t].raw
-        for k in range(1, min(digits[t], remaining - (len(tokens) - t - 1)) + 1):
+        least = max(1, remaining - room[t + 1])
+        for k in range(least, min(digits[t], remaining - (len(tokens) - t - 1)) + 1):
             for piece in _splits_of(raw, k) if splittable[t] else ((raw,),):
                 walk(t + 1, remaining - k, acc + [(p, t) for p in piece])
 
