@@ -79,6 +79,15 @@ def test_digit_splits_are_every_cut_and_only_those(tokens, arity):
     assert split == expected or (not expected and all(r.how != "digit-split" for r in readings))
 
 
+def test_as_many_digits_as_columns_divide_one_way_signs_kept():
+    (reading,) = row_readings([_slot("-102"), _slot("7")], 4, explicit=False)
+    assert (reading.values, reading.parts, reading.sources) == (
+        (-1, 0, 2, 7),
+        ("-1", "0", "2", "7"),
+        (0, 0, 0, 1),
+    )
+
+
 def test_a_printed_negative_is_kept_for_the_audit():
     (reading,) = plausible_signs(row_readings([_slot("-3")], 1, explicit=False), (False,))
     assert reading.values == (-3,)

@@ -178,6 +178,8 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
     tokens = [slots[i] for i in numeric]
     splittable = [tok.splittable for tok in tokens]  # read once: the walk visits each token often
     digits = [len(tok.raw.lstrip(_SIGNS)) if ok else 1 for tok, ok in zip(tokens, splittable, strict=True)]
+    if sum(digits) == arity:  # one digit a column (web text's rows of zeros and ones): one cut only
+        return [_digit_per_column(tokens, splittable, numeric)]
     # columns the tokens from t on can still fill: a cut leaving more columns than that is a dead end
     room = [sum(digits[t:]) for t in range(len(tokens) + 1)]
     out: list[Reading] = []
@@ -202,6 +204,26 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
 
     walk(0, arity, [])
     return out
+
+
+def _digit_per_column(tokens: list[Slot], splittable: list[bool], numeric: list[int]) -> Reading:
+    """The one division when the row has as many digits as columns: each digit its own cell, a
+    minus sign staying with its token's first digit, a token that cannot split kept whole."""
+    parts: list[str] = []
+    values: list[Decimal | None] = []
+    sources: list[int] = []
+    for tok, ok, source in zip(tokens, splittable, numeric, strict=True):
+        if not ok:
+            parts.append(tok.raw)
+            values.append(tok.value)
+            sources.append(source)
+            continue
+        sign = tok.raw[0] if tok.raw[0] in MINUS else ""
+        for n, digit in enumerate(tok.raw[len(sign) :]):
+            parts.append(sign + digit if n == 0 else digit)
+            values.append(_decimal(parts[-1]))
+            sources.append(source)
+    return Reading(tuple(values), 0, tuple(sources), "digit-split", tuple(parts))
 
 
 _DECIMALS: Final[dict[str, Decimal]] = {}
