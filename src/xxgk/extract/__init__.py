@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Final
 
 from xxgk.errors import NotAReportError
+from xxgk.extract.labels import remember
 from xxgk.extract.locate import Region, locate_tables
 from xxgk.extract.meta import detect_agency_year, detect_template
 from xxgk.extract.narrative import Figure, figures, hints
@@ -40,11 +40,16 @@ def _is_report(norm_text: str, title_found: bool, n_sections: int, template: str
     return has_tables or (title_found and n_sections >= 3) or (template == "legacy" and title_found)
 
 
-@lru_cache(maxsize=4096)
+_PATHS: Final[dict[str, tuple[tuple[str, ...], str]]] = {}
+
+
 def _path(key: str) -> tuple[tuple[str, ...], str]:
-    """'requests.withheld.state_secret.total' → (('withheld', 'state_secret'), 'total')."""
-    parts = key.split(".")[1:]
-    return tuple(parts[:-1]), parts[-1]
+    """'requests.withheld.state_secret.total' → (('withheld', 'state_secret'), 'total'), remembered."""
+    found = _PATHS.get(key)
+    if found is None:
+        parts = key.split(".")[1:]
+        found = remember(_PATHS, key, (tuple(parts[:-1]), parts[-1]))
+    return found
 
 
 def _table_record(template: Template, result: TableResult) -> dict[str, Any]:

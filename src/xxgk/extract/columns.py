@@ -25,10 +25,13 @@ _HAS_DIGIT: Final = re.compile(r"\d")
 SAME_COLUMN: Final = 2.0  # header pieces whose centres are this close belong to one column
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class _Token:
     text: str  # normalised
     centre: float
+
+    def __init__(self, text: str, centre: float) -> None:
+        self.text, self.centre = text, centre
 
 
 def _leaf(label: str) -> str:

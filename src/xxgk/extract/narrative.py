@@ -12,9 +12,8 @@ import re
 import tomllib
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from importlib import resources
 from typing import Any, Final
 
@@ -60,14 +59,29 @@ class Concept:
         return any("{g}" in cell for reading in self.cells for cell in reading)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class Figure:
+    """A figure stated in prose. Not to be changed once read (the written __init__: compiled, a
+    dataclass's generated one runs as Python, and prose yields many)."""
+
     concept: str
     value: Decimal
     clause: str
     line: int | None
-    percent: bool = False
-    scope: tuple[str, ...] = ()  # the groups `{g}` stands for (scoped concepts)
+    percent: bool
+    scope: tuple[str, ...]  # the groups `{g}` stands for (scoped concepts)
+
+    def __init__(
+        self,
+        concept: str,
+        value: Decimal,
+        clause: str,
+        line: int | None,
+        percent: bool = False,
+        scope: tuple[str, ...] = (),
+    ) -> None:
+        self.concept, self.value, self.clause, self.line = concept, value, clause, line
+        self.percent, self.scope = percent, scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +161,19 @@ def _trie_node(node: dict[str, Any]) -> str:
     return body + "?" if one_char or len(branches) > 1 else f"(?:{body})?"
 
 
-@cache
+_SPEC: Final[dict[str, Spec]] = {}
+
+
 def spec() -> Spec:
+    """narrative.toml, compiled once. Kept in a plain dict, not a functools cache: compiled code reads
+    a dict natively, while a cached function is a generic call, and prose asks hundreds of times."""
+    found = _SPEC.get("")
+    if found is None:
+        found = _SPEC[""] = _load_spec()
+    return found
+
+
+def _load_spec() -> Spec:
     raw: dict[str, Any] = tomllib.loads(
         resources.files("xxgk.extract.templates").joinpath("narrative.toml").read_text(encoding="utf-8")
     )
@@ -230,15 +255,18 @@ def _share_in(clause: str) -> tuple[Decimal, int] | None:
 # -- prose as paragraphs, sentences and clauses --------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _Para:
     """Prose units joined back into one paragraph (converters wrap lines mid-sentence)."""
 
     text: str
     section: str | None
-    starts: list[int] = field(default_factory=list)
-    lines: list[int | None] = field(default_factory=list)
-    topic: str = ""  # the sub-heading above, e.g. （二）依申请公开情况
+    starts: list[int]
+    lines: list[int | None]
+    topic: str  # the sub-heading above, e.g. （二）依申请公开情况
+
+    def __init__(self, text: str, section: str | None, starts: list[int], lines: list[int | None]) -> None:
+        self.text, self.section, self.starts, self.lines, self.topic = text, section, starts, lines, ""
 
     def line_at(self, pos: int) -> int | None:
         return self.lines[max(bisect_right(self.starts, pos) - 1, 0)]
@@ -296,12 +324,15 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
 # -- clause → figure ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, init=False)
 class _Where:
     para: _Para
     offset: int  # of the sentence in the paragraph
     sentence: str
     before: str  # the previous sentence of the paragraph
+
+    def __init__(self, para: _Para, offset: int, sentence: str, before: str) -> None:
+        self.para, self.offset, self.sentence, self.before = para, offset, sentence, before
 
 
 def _matches(clause: str, c: Concept) -> bool:

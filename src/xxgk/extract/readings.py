@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from itertools import combinations, pairwise
 from math import comb
 from typing import Final
@@ -77,8 +76,7 @@ def plausible_signs(readings: list[Reading], signed: tuple[bool, ...]) -> list[R
     kept = [
         r
         for r in readings
-        if r.how != "digit-split"
-        or all(ok or v is None or v >= 0 for v, ok in zip(r.values, signed, strict=True))
+        if r.how != "digit-split" or all(signed[c] or v is None or v >= 0 for c, v in enumerate(r.values))
     ]
     return kept or readings
 
@@ -157,10 +155,17 @@ def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Read
     return out
 
 
-@lru_cache(maxsize=4096)
+_SPLITS: Final[dict[tuple[str, int], tuple[tuple[str, ...], ...]]] = {}
+
+
 def _splits_of(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
-    """All ways to cut a digit string into `parts` numbers without leading zeros (memoised: the
+    """All ways to cut a digit string into `parts` numbers without leading zeros (remembered: the
     same tails recur for every cut of a long run of digits). A leading minus stays on the first."""
+    found = _SPLITS.get((token, parts))
+    return found if found is not None else remember(_SPLITS, (token, parts), _cut(token, parts))
+
+
+def _cut(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
     if token[:1] in MINUS:
         return tuple((token[0] + first, *rest) for first, *rest in _splits_of(token[1:], parts))
     if parts == 1:

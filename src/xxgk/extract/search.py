@@ -23,6 +23,14 @@ Values = dict[str, Decimal | None]
 _ZERO: Final = Decimal(0)
 
 
+def assign_values(values: Values, keys: tuple[str, ...], read: tuple[Decimal | None, ...]) -> Values:
+    """values.update(zip(keys, read)) as a loop: compiled, `zip(..., strict=True)` is a generic call
+    costing more than the loop itself, and the search does this at every node."""
+    for c, key in enumerate(keys):
+        values[key] = read[c]
+    return values
+
+
 def side_total(values: Values, keys: tuple[str, ...]) -> tuple[Decimal, int]:
     """One side of an identity: the sum of its printed terms, and how many are blank. A plain loop: it
     runs for every identity of every candidate reading, and `None in terms` compares each Decimal
@@ -66,7 +74,7 @@ class Search:
         self.fixed: Values = {}
         for r in rows:
             if len(r.readings) == 1:
-                self.fixed.update(zip(r.keys, r.readings[0].values, strict=True))
+                assign_values(self.fixed, r.keys, r.readings[0].values)
         weight = self._weights()
         self.order = sorted(
             (i for i, r in enumerate(rows) if len(r.readings) > 1),
@@ -97,7 +105,7 @@ class Search:
         self.closing[i] = [ident for ident in self.closing.get(i, []) if not set(ident.cells) <= own]
         scores = []
         for j, reading in enumerate(row.readings):
-            vals = dict(zip(row.keys, reading.values, strict=True))
+            vals = assign_values({}, row.keys, reading.values)
             pairs = [evaluate(ident, vals) for ident in local]
             scores.append((sum(h for h, _ in pairs), sum(s for _, s in pairs), self._hits(row, j)))
         self.local[i] = scores
@@ -121,17 +129,14 @@ class Search:
         (known lhs cells, known rhs cells, +1 if the rhs is the open side else -1)."""
         out = []
         for ident in self.identities:
-
-            def is_open(k: str) -> bool:
-                return self._variable(k) and self.rank[self.owner[k]] > depth
-
-            open_l, open_r = any(map(is_open, ident.lhs)), any(map(is_open, ident.rhs))
+            opened = {k for k in ident.cells if self._variable(k) and self.rank[self.owner[k]] > depth}
+            open_l, open_r = any(k in opened for k in ident.lhs), any(k in opened for k in ident.rhs)
             if open_l == open_r:
                 continue
-            if any(v is not None and v < 0 for k in ident.cells if is_open(k) for v in self._possible(k)):
+            if any(v is not None and v < 0 for k in opened for v in self._possible(k)):
                 continue
-            known_l = tuple(k for k in ident.lhs if not is_open(k))
-            known_r = tuple(k for k in ident.rhs if not is_open(k))
+            known_l = tuple(k for k in ident.lhs if k not in opened)
+            known_r = tuple(k for k in ident.rhs if k not in opened)
             out.append((known_l, known_r, 1 if open_r else -1))
         return out
 
@@ -141,9 +146,7 @@ class Search:
         return [r.values[c] for r in row.readings]
 
     def _hits(self, row: RowChoice, j: int) -> int:
-        return sum(
-            1 for k, v in zip(row.keys, row.readings[j].values, strict=True) if v in self.hints.get(k, ())
-        )
+        return sum(1 for c, v in enumerate(row.readings[j].values) if v in self.hints.get(row.keys[c], ()))
 
     def _hint_room(self) -> list[int]:
         """After depth d, at most how many hints the rows still to assign could match."""
@@ -195,7 +198,7 @@ class Search:
         row = self.rows[i]
         for j in self.tries[i]:
             reading = row.readings[j]
-            values.update(zip(row.keys, reading.values, strict=True))
+            assign_values(values, row.keys, reading.values)
             lh, ls, lhits = self.local[i][j]
             h, s, hits, cost = partial
             h, s = h + lh, s + ls

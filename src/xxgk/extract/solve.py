@@ -12,14 +12,14 @@ Without that, a blank-heavy table makes the search enumerate every equivalent pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 from math import prod
 from typing import Final
 
 from xxgk.extract.readings import Reading
-from xxgk.extract.search import Score, Search, evaluate
+from xxgk.extract.search import Score, Search, assign_values, evaluate
 from xxgk.extract.template import Identity
 
 MAX_NODES: Final = 200_000
@@ -36,13 +36,18 @@ class RowChoice:
         self.keys, self.readings = keys, readings
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Solution:
     values: dict[str, Decimal | None]
     chosen: dict[int, int]  # row index → reading index (first best assignment)
-    ambiguous: dict[str, list[Decimal | None]] = field(default_factory=dict)
-    candidates: list[dict[str, Decimal | None]] = field(default_factory=list)
-    score: Score = (0, 0, 0, 0)
+    ambiguous: dict[str, list[Decimal | None]]
+    candidates: list[dict[str, Decimal | None]]
+    score: Score
+
+    def __init__(
+        self, values: dict[str, Decimal | None], chosen: dict[int, int], score: Score = (0, 0, 0, 0)
+    ) -> None:
+        self.values, self.chosen, self.score, self.ambiguous, self.candidates = values, chosen, score, {}, []
 
 
 def _prune_locally(rows: list[RowChoice], identities: list[Identity]) -> None:
@@ -56,7 +61,7 @@ def _prune_locally(rows: list[RowChoice], identities: list[Identity]) -> None:
             continue
         scored = []
         for r in row.readings:
-            vals = dict(zip(row.keys, r.values, strict=True))
+            vals = assign_values({}, row.keys, r.values)
             scored.append(sum(evaluate(ident, vals)[0] for ident in local))
         low = min(scored)
         row.readings = [r for r, s in zip(row.readings, scored, strict=True) if s == low]
@@ -66,7 +71,7 @@ def _classes(row: RowChoice, hints: dict[str, set[Decimal]]) -> list[list[int]]:
     """Reading indices grouped by what the search can tell apart: numbers (blanks as 0), cost, hints."""
     groups: dict[tuple[object, ...], list[int]] = {}
     for j, r in enumerate(row.readings):
-        hinted = tuple(v in hints[k] for k, v in zip(row.keys, r.values, strict=True) if k in hints)
+        hinted = tuple(v in hints[row.keys[c]] for c, v in enumerate(r.values) if row.keys[c] in hints)
         key = (tuple(v or Decimal(0) for v in r.values), r.cost, hinted)
         groups.setdefault(key, []).append(j)
     return list(groups.values())
@@ -98,7 +103,7 @@ def _values(rows: list[RowChoice], assign: dict[int, int]) -> dict[str, Decimal 
     for i, row in enumerate(rows):
         j = assign.get(i, 0)
         if row.readings:
-            out.update(zip(row.keys, row.readings[j].values, strict=True))
+            assign_values(out, row.keys, row.readings[j].values)
     return out
 
 

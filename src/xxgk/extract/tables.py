@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from xxgk.extract.columns import column_guides
@@ -15,16 +15,29 @@ from xxgk.extract.units import Unit
 from xxgk.model import Provenance
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class CellTrace:
-    """Why a cell holds its value (what `xxgk explain` prints)."""
+    """Why a cell holds its value (what `xxgk explain` prints). The classes of this module write
+    their __init__: compiled, a dataclass's generated one runs as Python, once per table or cell."""
 
     key: str
-    raw: str | None = None
-    prov: Provenance | None = None
-    row_label: str = ""
-    row_readings: list[Reading] = field(default_factory=list)  # shared by the cells of one row
-    kept: int = 0
+    raw: str | None
+    prov: Provenance | None
+    row_label: str
+    row_readings: list[Reading]  # shared by the cells of one row
+    kept: int
+
+    def __init__(
+        self,
+        key: str,
+        raw: str | None = None,
+        prov: Provenance | None = None,
+        row_label: str = "",
+        row_readings: list[Reading] | None = None,
+        kept: int = 0,
+    ) -> None:
+        self.key, self.raw, self.prov, self.row_label = key, raw, prov, row_label
+        self.row_readings, self.kept = [] if row_readings is None else row_readings, kept
 
     @property
     def readings(self) -> list[dict[str, object]]:
@@ -36,26 +49,43 @@ class CellTrace:
         ]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class _TraceInputs:
     table: TableSpec
     mapped: dict[int, LogicalRow]
     choices: list[RowChoice]
     solution: Solution
 
+    def __init__(
+        self, table: TableSpec, mapped: dict[int, LogicalRow], choices: list[RowChoice], solution: Solution
+    ) -> None:
+        self.table, self.mapped, self.choices, self.solution = table, mapped, choices, solution
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, init=False)
 class TableResult:
     key: str
     values: dict[str, Decimal | None]
     trace_inputs: _TraceInputs | None
     missing_rows: list[str]
-    unsplit: bool = False
-    ambiguous: dict[str, list[Decimal | None]] = field(default_factory=dict)
-    candidates: list[dict[str, Decimal | None]] = field(default_factory=list)
-    prov: Provenance | None = None
-    unmatched: list[LogicalRow] = field(default_factory=list)
-    _trace: dict[str, CellTrace] | None = None
+    unsplit: bool
+    ambiguous: dict[str, list[Decimal | None]]
+    candidates: list[dict[str, Decimal | None]]
+    prov: Provenance | None
+    unmatched: list[LogicalRow]
+    _trace: dict[str, CellTrace] | None
+
+    def __init__(
+        self,
+        key: str,
+        values: dict[str, Decimal | None],
+        trace_inputs: _TraceInputs | None,
+        missing_rows: list[str],
+        unsplit: bool = False,
+    ) -> None:
+        self.key, self.values, self.trace_inputs, self.missing_rows = key, values, trace_inputs, missing_rows
+        self.unsplit, self.ambiguous, self.candidates = unsplit, {}, []
+        self.prov, self.unmatched, self._trace = None, [], None
 
     @property
     def trace(self) -> dict[str, CellTrace]:

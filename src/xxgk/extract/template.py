@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any, Final
 
@@ -155,9 +154,19 @@ def _read(name: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-@cache
+_LOADED: Final[dict[str, Template]] = {}
+
+
 def load_template(name: str) -> Template:
-    """The template called `name` ("2021" or "2019"), validated and with identities expanded."""
+    """The template called `name` ("2021" or "2019"), validated and with identities expanded; built
+    once (a plain dict rather than a functools cache: compiled callers read it natively)."""
+    found = _LOADED.get(name)
+    if found is None:
+        found = _LOADED[name] = _build_template(name)
+    return found
+
+
+def _build_template(name: str) -> Template:
     if name not in TEMPLATE_NAMES:
         raise KeyError(f"unknown template {name!r}")
     common, own = _read("common.toml"), _read(f"t{name}.toml")

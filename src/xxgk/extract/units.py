@@ -90,7 +90,9 @@ def _split_paragraph(p: Paragraph) -> list[Unit]:
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]
     units: list[Unit] = []
-    for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True):
+    ends = [*cuts[1:], len(text)]
+    for n, a in enumerate(cuts):
+        b = ends[n]
         raw = text[a:b]
         piece = raw.strip()
         if not piece:
