@@ -13,9 +13,10 @@ from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
-from xxgk.extract.units import Unit, document_to_units
+from xxgk.extract.units import _HEADING, Unit, _heading_cuts, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
 from xxgk.ingest import read_string
+from xxgk.ingest.clean import _FOLD, clean_text
 from xxgk.model import Provenance
 
 REQUESTS = load_template("2021").table("requests")
@@ -162,3 +163,16 @@ def test_headings_run_into_the_text_before_them_in_web_text():
         "problems",
         "other",
     ]
+
+
+_HEADING_ALPHABET = "一二三五十、第部分 #*\t。；：:）)1元件%总体情况主动公开政府信息收到和处理申请行政复议诉讼其他需要报告的事项a"
+
+
+@given(st.text(_HEADING_ALPHABET, max_size=80))
+def test_headings_tried_at_markers_are_the_headings_a_full_scan_finds(text):
+    assert _heading_cuts(text) == [m.start("marker") for m in _HEADING.finditer(text)]
+
+
+@given(st.text("０１Ａａ\u3000\u00a0\u200b\ufeff．⼀⼈一 a。", max_size=40))
+def test_folding_character_by_character_is_the_translation_table(text):
+    assert clean_text(text) == text.translate(_FOLD)

@@ -54,7 +54,17 @@ def is_header(row: LogicalRow, table: TableSpec) -> bool:
 
 
 def names_row(row: LogicalRow, table: TableSpec) -> bool:
-    return any(label_scores(row, table))
+    return _top(label_scores(row, table)) > 0
+
+
+def _top(scores: tuple[int, ...]) -> int:
+    """The best of some label scores (never negative), 0 for none: `max(..., default=0)` as a loop,
+    since compiled code makes a builtin called with a keyword a generic call, thousands a report."""
+    top = 0
+    for score in scores:
+        if score > top:
+            top = score
+    return top
 
 
 def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow:
@@ -66,7 +76,7 @@ def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow])
 
 
 def _naming_score(row: LogicalRow, table: TableSpec) -> int:
-    return max(label_scores(row, table), default=0)
+    return _top(label_scores(row, table))
 
 
 def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
@@ -138,7 +148,7 @@ def _starts_numbered(row: LogicalRow) -> bool:
 
 
 def _best(scores: tuple[int, ...]) -> int | None:
-    top = max(scores, default=0)
+    top = _top(scores)
     return scores.index(top) if top > 0 else None
 
 
@@ -202,12 +212,14 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
     for o, row in enumerate(rows):
         if _weak(row):
             continue
-        scores = list(label_scores(row, table))
-        if not any(scores) and row.values:
-            scores = [_fuzzy_score(row, spec) for spec in table.rows]
+        scores = label_scores(row, table)
+        if not _top(scores) and row.values:
+            scores = tuple(_fuzzy_score(row, spec) for spec in table.rows)
         bonus = 1000 if row.values else 0
-        pairs.extend((s + (bonus if s > 1 else 0), o, si) for si, s in enumerate(scores) if s > 0)
-    pairs.sort(key=lambda p: (-p[0], p[1]))
+        # best score first, then the earlier row (then the earlier template row, as the stable sort of
+        # these (score, row) keys had it): plain tuples sort natively, a key function is called per item
+        pairs.extend((-(s + (bonus if s > 1 else 0)), o, si) for si, s in enumerate(scores) if s > 0)
+    pairs.sort()
     spec_to_obs: dict[int, int] = {}
     used: set[int] = set()
     for _, o, si in pairs:

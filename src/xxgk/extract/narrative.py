@@ -229,8 +229,13 @@ def _plausible(m: re.Match[str], concept: Concept) -> bool:
 
 
 def _anchor(clause: str, concept: Concept) -> int:
-    found = [clause.rfind(w) + len(w) for entry in concept.all for w in entry if w in clause]
-    return max(found, default=0)
+    end = 0  # the end of the last keyword: a loop, as `max(..., default=0)` is a generic call compiled
+    for entry in concept.all:
+        for w in entry:
+            at = clause.rfind(w)
+            if at >= 0 and at + len(w) > end:
+                end = at + len(w)
+    return end
 
 
 def _count_in(clause: str, concept: Concept) -> tuple[Decimal, int] | None:

@@ -23,6 +23,7 @@ from xxgk.extract.search import Score, Search, assign_values, evaluate
 from xxgk.extract.template import Identity
 
 MAX_NODES: Final = 200_000
+_ZERO: Final = Decimal(0)
 MAX_TIES: Final = 64
 __all__ = ["RowChoice", "Score", "Solution", "solve"]
 
@@ -72,7 +73,7 @@ def _classes(row: RowChoice, hints: dict[str, set[Decimal]]) -> list[list[int]]:
     groups: dict[tuple[object, ...], list[int]] = {}
     for j, r in enumerate(row.readings):
         hinted = tuple(v in hints[row.keys[c]] for c, v in enumerate(r.values) if row.keys[c] in hints)
-        key = (tuple(v or Decimal(0) for v in r.values), r.cost, hinted)
+        key = (tuple(v or _ZERO for v in r.values), r.cost, hinted)
         groups.setdefault(key, []).append(j)
     return list(groups.values())
 

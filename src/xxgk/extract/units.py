@@ -82,11 +82,33 @@ def _section_of(title: str) -> str | None:
 _MARKER_HINT: Final = re.compile(rf"[{_CN}]、|第[{_CN}]部分")
 
 
+def _heading_cuts(text: str) -> list[int]:
+    r"""Where headings start (their list marker), as `_HEADING.finditer` finds them, but tried only
+    at list markers: the pattern has no literal start and costs a backtracking attempt at every
+    position of a web page's one-line text. A heading starts at its marker or just before it, on
+    markdown marks or spaces (`[#*\s]*`), and headings do not overlap."""
+    cuts: list[int] = []
+    end = 0
+    for hint in _MARKER_HINT.finditer(text):
+        marker = start = hint.start()
+        if marker < end:
+            continue
+        while start > end and (text[start - 1] in "#*" or text[start - 1].isspace()):
+            start -= 1
+        for at in range(start, marker + 1):
+            m = _HEADING.match(text, at)
+            if m is not None:
+                cuts.append(m.start("marker"))
+                end = m.end()
+                break
+    return cuts
+
+
 def _split_paragraph(p: Paragraph) -> list[Unit]:
     text = p.text
-    # the heading pattern backtracks at every position; most paragraphs have no list marker at all
+    # most paragraphs have no list marker at all
     has_marker = ("、" in text or "部分" in text) and _MARKER_HINT.search(text) is not None
-    cuts = [m.start("marker") for m in _HEADING.finditer(text)] if has_marker else []
+    cuts = _heading_cuts(text) if has_marker else []
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]
     units: list[Unit] = []

@@ -32,9 +32,15 @@ _FOLDABLE: Final = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(
 
 
 def clean_text(text: str) -> str:
-    """Fold only when something needs folding: a regex scan is far cheaper than str.translate with a
-    dict table, and most text has nothing to fold."""
-    return text.translate(_FOLD) if _FOLDABLE.search(text) else text
+    """Fold each character that needs folding, one `str.replace` per distinct character: a text holds
+    few of them (the ideographic space, a full-width digit…), and `str.translate` with a dict table
+    looks up every character of the text. No folded form is itself foldable, so the order is free."""
+    m = _FOLDABLE.search(text)
+    while m is not None:
+        char = m.group()
+        text = text.replace(char, _FOLD[ord(char)])
+        m = _FOLDABLE.search(text, m.start())
+    return text
 
 
 def is_page_footer(line: str) -> bool:
