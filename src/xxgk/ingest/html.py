@@ -82,6 +82,8 @@ def _text(el) -> str:  # type: ignore[no-untyped-def]
     raw = (
         (el.text or "") if len(el) == 0 else etree.tostring(el, method="text", encoding=str, with_tail=False)
     )
+    if raw.isdigit() or not raw:  # a bare count, or nothing: most cells of the statistics tables
+        return raw
     return _WS.sub(" ", raw).strip()
 
 
@@ -131,46 +133,52 @@ def _owner(tr):  # type: ignore[no-untyped-def]
 
 
 def _span(raw: str | None) -> int:
+    if raw is None:  # no rowspan/colspan attribute: nearly every cell
+        return 1
     try:
         return max(1, min(int(raw or 1), 50))
     except ValueError:
         return 1
 
 
-def _walk(root, blocks: list, counter: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """Document order: a table is one block; text in block elements becomes paragraphs."""
-    buf: list[str] = []
+class _Walker:
+    """Document order: a table is one block; text in block elements becomes paragraphs. A class, not
+    closures: compiled, a method call is native while calling a closure is a generic call, and the
+    walk makes one per element."""
 
-    def flush() -> None:
-        text = _WS.sub(" ", "".join(buf)).strip()
-        buf.clear()
+    def __init__(self, blocks: list[Paragraph | Table]) -> None:
+        self.blocks = blocks
+        self.buf: list[str] = []
+        self.tables = 0
+
+    def flush(self) -> None:
+        text = _WS.sub(" ", "".join(self.buf)).strip()
+        self.buf.clear()
         for line in text.split("\n"):
             if line.strip() and not is_page_footer(line):
-                blocks.append(Paragraph(line.strip(), Provenance(line=len(blocks) + 1)))
+                self.blocks.append(Paragraph(line.strip(), Provenance(line=len(self.blocks) + 1)))
 
-    def visit(el) -> None:  # type: ignore[no-untyped-def]
+    def visit(self, el) -> None:  # type: ignore[no-untyped-def]
+        buf = self.buf
         if not isinstance(el.tag, str) or el.tag in _DROP or _is_chrome(el):
             if el.tail:
                 buf.append(el.tail)
             return
         if el.tag == "table":
-            flush()
-            counter[0] += 1
-            blocks.append(_table_grid(el, counter[0]))
+            self.flush()
+            self.tables += 1
+            self.blocks.append(_table_grid(el, self.tables))
         else:
             block = el.tag in _BLOCKS
             if block:
                 buf.append("\n")
             buf.append(el.text or "")
             for child in el:
-                visit(child)
+                self.visit(child)
             if block:
                 buf.append("\n")
         if el.tail:
             buf.append(el.tail)
-
-    visit(root)
-    flush()
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -189,7 +197,9 @@ def read_html(data: bytes, path: str) -> Document:
     body = root.find("body")
     blocks: list[Paragraph | Table] = []
     try:
-        _walk(body if body is not None else root, blocks, [0])
+        walker = _Walker(blocks)
+        walker.visit(body if body is not None else root)
+        walker.flush()
     except ValueError as exc:
         raise UnreadableError(path, "网页中的表格过大") from exc
     title = root.findtext(".//title")
