@@ -229,7 +229,7 @@ def _plausible(m: re.Match[str], concept: Concept) -> bool:
 
 
 def _anchor(clause: str, concept: Concept) -> int:
-    end = 0  # the end of the last keyword: a loop, as `max(..., default=0)` is a generic call compiled
+    end = 0  # the end of the last keyword (a loop: compiled, `max(..., default=0)` is a generic call)
     for entry in concept.all:
         for w in entry:
             at = clause.rfind(w)

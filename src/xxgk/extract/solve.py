@@ -23,8 +23,8 @@ from xxgk.extract.search import Score, Search, assign_values, evaluate
 from xxgk.extract.template import Identity
 
 MAX_NODES: Final = 200_000
-_ZERO: Final = Decimal(0)
 MAX_TIES: Final = 64
+_ZERO: Final = Decimal(0)
 __all__ = ["RowChoice", "Score", "Solution", "solve"]
 
 
