@@ -77,7 +77,7 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
         for i in nonblank:
             if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]):
                 continue
-            if is_page_footer(lines[i].replace("\t", " ")):
+            if is_page_footer(lines[i]):  # its pattern reads tabs as the spaces they stand for
                 continue
             parts = _pipe_parts(lines[i]) if kind == "pipe" else lines[i].split("\t")
             rows.append(
