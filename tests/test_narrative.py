@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import GOLD_CASES, REAL, SEEDS
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.audit.rules.narrative import N_RULES, agrees
-from xxgk.extract.narrative import concepts, figures, spec
+from xxgk.extract.narrative import _CLAUSE, concepts, figures, spec
 from xxgk.extract.units import document_to_units
 from xxgk.ingest import read_string
 
@@ -237,3 +237,13 @@ def test_keyword_trie_finds_the_longest_keyword_at_each_position(text):
 
 def _keywords() -> set[str]:
     return {w for c in concepts() for w in c.all[0]}
+
+
+@given(st.text("，；;！？\n,（(）)含包括其中12ab收到申请件 、", max_size=40))
+def test_clauses_cut_as_one_character_at_a_time_would(text):
+    """The clause pattern takes runs of ordinary characters at once; the cuts are those of the
+    pattern that takes them one by one."""
+    one_by_one = re.compile(
+        r"(?:[^，；;！？\n,（(]|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]|,(?=\d))+"
+    )
+    assert [m.span() for m in _CLAUSE.finditer(text)] == [m.span() for m in one_by_one.finditer(text)]

@@ -21,9 +21,10 @@ from xxgk.extract.units import Unit
 
 _SENTENCE: Final = re.compile(r"[^。！？!?]+[。！？!?]*")
 # clauses end at ，；, and before a parenthesis that adds a part ("24 件（含上年结转 1 件）"); an ASCII
-# comma before a digit groups thousands
+# comma before a digit groups thousands. Ordinary characters are taken as runs (`[…]+` inside the
+# repeat): `re` loops over one class natively, but enters an alternation once per character.
 _CLAUSE: Final = re.compile(
-    r"(?:[^，；;！？\n,（(]|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]|,(?=\d))+"
+    r"(?:[^，；;！？\n,（(]+|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]+|,(?=\d))+"
 )
 _NUM: Final = re.compile(
     r"(?P<n>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
