@@ -102,16 +102,26 @@ class Spec:
     table_words: tuple[str, ...]
     not_counts: tuple[str, ...]  # what follows a counting word when it is no count (15 个工作日)
     keys: re.Pattern[str]  # the words a concept's first entry needs: the cheap prefilter
-    every: re.Pattern[str]  # the same words, found at every position (a lookahead)
     within: dict[str, frozenset[str]]  # keyword → the keywords it contains (itself included)
     by_word: dict[str, frozenset[int]]  # keyword → the concepts (indices) whose first entry has it
 
+    def starts(self, text: str) -> list[tuple[int, str]]:
+        """(position, longest keyword) wherever a concept's keyword starts; the shorter ones starting
+        there are inside it (`within`). Searching again from each start + 1 finds overlapping ones, and
+        unlike a lookahead tried at every position, a search skips the characters no keyword starts
+        with without entering the pattern."""
+        out: list[tuple[int, str]] = []
+        m = self.keys.search(text)
+        while m is not None:
+            out.append((m.start(), m.group()))
+            m = self.keys.search(text, m.start() + 1)
+        return out
+
     def candidates(self, clause: str) -> list[Concept]:
-        """The concepts a clause may state, in file order: only these are tested. The lookahead gives
-        the longest keyword at each position; the shorter ones there are inside it (`within`)."""
+        """The concepts a clause may state, in file order: only these are tested."""
         found: set[int] = set()
-        for m in self.every.finditer(clause):
-            for w in self.within[m.group(1)]:
+        for _, word in self.starts(clause):
+            for w in self.within[word]:
                 found |= self.by_word[w]
         return [self.concepts[i] for i in sorted(found)]
 
@@ -192,7 +202,6 @@ def _load_spec() -> Spec:
         table_words=tuple(defaults.get("table_words", ())),
         not_counts=tuple(defaults.get("not_counts", ())),
         keys=re.compile(alternatives),
-        every=re.compile(f"(?=({alternatives}))"),
         within={w: frozenset(v for v in first if v in w) for w in first},
         by_word={w: frozenset(i for i, c in enumerate(known) if w in c.all[0]) for w in first},
     )
