@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 from itertools import combinations, pairwise
 
@@ -13,7 +14,7 @@ from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
-from xxgk.extract.units import _HEADING, Unit, _heading_cuts, document_to_units
+from xxgk.extract.units import _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
 from xxgk.ingest import read_string
 from xxgk.ingest.clean import _FOLD, clean_text
@@ -176,3 +177,9 @@ def test_headings_tried_at_markers_are_the_headings_a_full_scan_finds(text):
 @given(st.text("０１Ａａ\u3000\u00a0\u200b\ufeff．⼀⼈一 a。", max_size=40))
 def test_folding_character_by_character_is_the_translation_table(text):
     assert clean_text(text) == text.translate(_FOLD)
+
+
+@given(st.text("一二三十第部分、。 a", max_size=30))
+def test_list_marker_hint_finds_what_the_plain_alternation_finds(text):
+    plain = re.compile("[一二三四五六七八九十]、|第[一二三四五六七八九十]部分")
+    assert [m.span() for m in _MARKER_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import GOLD_CASES, REAL, SEEDS
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.audit.rules.narrative import N_RULES, agrees
-from xxgk.extract.narrative import _CLAUSE, concepts, figures, spec
+from xxgk.extract.narrative import _CLAUSE, _TABULAR, concepts, figures, spec
 from xxgk.extract.units import document_to_units
 from xxgk.ingest import read_string
 
@@ -248,3 +248,9 @@ def test_clauses_cut_as_one_character_at_a_time_would(text):
         r"(?:[^，；;！？\n,（(]|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]|,(?=\d))+"
     )
     assert [m.span() for m in _CLAUSE.finditer(text)] == [m.span() for m in one_by_one.finditer(text)]
+
+
+@given(st.text("0123456789 \t件", max_size=30))
+def test_tabular_pattern_finds_what_the_plain_alternation_finds(text):
+    plain = re.compile(r"\d\s+\d+\s+\d+\s+\d|\d{7,}")
+    assert [m.span() for m in _TABULAR.finditer(text)] == [m.span() for m in plain.finditer(text)]

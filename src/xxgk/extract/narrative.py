@@ -33,7 +33,8 @@ _NUM: Final = re.compile(
 _CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万"
 _HAS_NUMBER: Final = re.compile(rf"[\d{_CN_DIGITS}]")
 _BAD_TAIL: Final = ("年", "月", "日", "号", "期", "部", "类", "批", "次会")
-_TABULAR: Final = re.compile(r"\d\s+\d+\s+\d+\s+\d|\d{7,}")
+# numbers in a row, or seven digits run together (\d first: `re` skips to a digit before trying)
+_TABULAR: Final = re.compile(r"\d(?:\s+\d+\s+\d+\s+\d|\d{6,})")
 _LINE_END = tuple("。！？；：:!?;")
 _SUBHEADING: Final = re.compile(
     r"^\s*[#*\s]*(?:[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、|\d+[.．、])"
