@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import GOLD_CASES, REAL, SEEDS
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.audit.rules.narrative import N_RULES, agrees
-from xxgk.extract.narrative import _CLAUSE, _TABULAR, concepts, figures, spec
+from xxgk.extract.narrative import _CLAUSE, _NUM, _TABULAR, concepts, figures, spec
 from xxgk.extract.units import document_to_units
 from xxgk.ingest import read_string
 
@@ -254,3 +254,12 @@ def test_clauses_cut_as_one_character_at_a_time_would(text):
 def test_tabular_pattern_finds_what_the_plain_alternation_finds(text):
     plain = re.compile(r"\d\s+\d+\s+\d+\s+\d|\d{7,}")
     assert [m.span() for m in _TABULAR.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.text("0123456789,. 件人次%％零一二两十百万年第a", max_size=25))
+def test_number_pattern_finds_what_the_plain_alternation_finds(text):
+    plain = re.compile(
+        r"(?P<n>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(?P<unit>%|％|件|宗|起|人次|条|个|项|份|次|例)?"
+    )
+    found = [(m.span(), m["n"], m["unit"]) for m in _NUM.finditer(text)]
+    assert found == [(m.span(), m["n"], m["unit"]) for m in plain.finditer(text)]

@@ -26,11 +26,13 @@ _SENTENCE: Final = re.compile(r"[^。！？!?]+[。！？!?]*")
 _CLAUSE: Final = re.compile(
     r"(?:[^，；;！？\n,（(]+|,(?=\d)|[（(](?!含|包括|其中))+|[（(](?:[^，；;！？\n,]+|,(?=\d))+"
 )
+# a number in Arabic digits or Chinese numerals, and its unit; written to begin with one character
+# class, so that `re` skips ahead to a digit instead of trying both alternatives at every position
+_CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万"
 _NUM: Final = re.compile(
-    r"(?P<n>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*"
+    rf"(?P<n>[\d{_CN_DIGITS}](?:(?<=\d)[\d,]*(?:\.\d+)?|(?<!\d)[{_CN_DIGITS}]*))\s*"
     r"(?P<unit>%|％|件|宗|起|人次|条|个|项|份|次|例)?"
 )
-_CN_DIGITS: Final = "零〇一二两三四五六七八九十百千万"
 _HAS_NUMBER: Final = re.compile(rf"[\d{_CN_DIGITS}]")
 _BAD_TAIL: Final = ("年", "月", "日", "号", "期", "部", "类", "批", "次会")
 # numbers in a row, or seven digits run together (\d first: `re` skips to a digit before trying)
@@ -252,9 +254,15 @@ def _anchor(clause: str, concept: Concept) -> int:
 def _count_in(clause: str, concept: Concept) -> tuple[Decimal, int] | None:
     """The number the keywords point at: the first after the last keyword, else the last before it."""
     anchor = _anchor(clause, concept)
-    after = [m for m in _NUM.finditer(clause, anchor) if _plausible(m, concept)]
-    before = [m for m in _NUM.finditer(clause[:anchor]) if _plausible(m, concept)]
-    m = after[0] if after else (before[-1] if before else None)
+    m = None
+    for after in _NUM.finditer(clause, anchor):
+        if _plausible(after, concept):
+            m = after
+            break
+    if m is None:  # only then the numbers before the keyword are read
+        for before in _NUM.finditer(clause[:anchor]):
+            if _plausible(before, concept):
+                m = before
     if m is None:
         return None
     value = _to_number(m["n"])
