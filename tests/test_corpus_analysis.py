@@ -6,12 +6,16 @@ import copy
 import itertools
 import json
 import random
+import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SHARED
 from xxgk.api import parse
@@ -25,7 +29,7 @@ from xxgk.corpus.crossyear import (
     reports_to_recheck,
 )
 from xxgk.corpus.indicators import INDICATORS, indicators
-from xxgk.corpus.text import normalize_text, similarity
+from xxgk.corpus.text import NUMBER_MASK, normalize_text, similarity, values_differ
 from xxgk.extract.template import load_template
 from xxgk.generate.record import random_record
 from xxgk.model import cell_items, get_cell, set_cell
@@ -232,6 +236,32 @@ def test_similarity_masks_years_and_numbers_only():
     assert similarity(text, _shift_numbers(text)) == 1.0
     assert similarity(text, text[: len(text) // 2]) < 0.9
     assert similarity("无。", "无。") is None  # too short to mean anything
+
+
+def _normalize_reference(text: str) -> str:
+    """normalize_text as first written: a per-character category test (the definition it must keep)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"\d+(?:[.,]\d+)*", NUMBER_MASK, text)
+    text = re.sub(r"[〇零○一二三四五六七八九十百千万亿两]{2,}", NUMBER_MASK, text)
+    return "".join(ch for ch in text if ch == NUMBER_MASK or unicodedata.category(ch)[0] not in "PZSC")
+
+
+@given(st.text())
+def test_normalize_text_keeps_its_definition_on_arbitrary_text(text):
+    assert normalize_text(text) == _normalize_reference(text)
+
+
+@pytest.mark.parametrize("record", PARSED, ids=[r["agency"] for r in PARSED])
+def test_normalize_text_keeps_its_definition_on_real_sections(record):
+    for section in record["sections"].values():
+        text = section.get("text") or ""
+        assert normalize_text(text) == _normalize_reference(text)
+
+
+@given(st.one_of(st.none(), st.integers(), st.floats(allow_nan=False)), st.one_of(st.none(), st.integers()))
+def test_values_differ_is_exact_decimal_comparison(a, b):
+    expected = (a is not b) if a is None or b is None else Decimal(str(a)) != Decimal(str(b))
+    assert values_differ(a, b) == expected
 
 
 # --- X_SAME_TABLES, X_IN_FORCE, X_ITEMS_2019 -------------------------------------------------------------

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from xxgk.corpus.indicators import INDICATORS, indicator_value
-from xxgk.corpus.text import Segment, diff_segments, similarity
+from xxgk.corpus.text import Segment, diff_segments, similarity, values_differ
 from xxgk.extract.template import load_template
 from xxgk.model.record import SECTION_TITLES, cell_items
 
@@ -92,12 +92,6 @@ def _label(key: str, *templates: Any) -> str:
     return key
 
 
-def _differs(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is not b
-    return Decimal(str(a)) != Decimal(str(b))
-
-
 def cell_diffs(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[CellDiff], int]:
     """Differing cells in a's order then b's extra keys, and how many keys were compared.
 
@@ -114,7 +108,7 @@ def cell_diffs(a: dict[str, Any], b: dict[str, Any]) -> tuple[list[CellDiff], in
             _delta(cells_a.get(k), cells_b.get(k)),
         )
         for k in keys
-        if k not in cells_a or k not in cells_b or _differs(cells_a[k], cells_b[k])
+        if k not in cells_a or k not in cells_b or values_differ(cells_a[k], cells_b[k])
     ]
     return out, len(keys)
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from xxgk.audit.context import fmt
-from xxgk.corpus.text import similarity
+from xxgk.corpus.text import similarity, values_differ
 from xxgk.extract.template import Template, load_template
 from xxgk.model import Finding, Location, get_cell
 from xxgk.model.record import cell_items
@@ -193,7 +193,7 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     cur, prev = dict(cell_items(current)), dict(cell_items(previous))
     if not cur or cur.keys() != prev.keys():
         return []
-    if any(_differs(cur[k], prev[k]) for k in cur) or not any(v for v in cur.values()):
+    if any(values_differ(cur[k], prev[k]) for k in cur) or not any(v for v in cur.values()):
         return []
     reported = [k for k, v in cur.items() if v is not None]
     msg = (
@@ -202,12 +202,6 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     )
     extra = {"previous_year": previous.get("year")}
     return [Finding("X_SAME_TABLES", "warning", msg, reported, Location(), extra).as_dict()]
-
-
-def _differs(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is not b
-    return Decimal(str(a)) != Decimal(str(b))
 
 
 def cross_year_findings(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[str, Any]]:
