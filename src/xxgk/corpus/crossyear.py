@@ -190,10 +190,11 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     """
     if current.get("template") != previous.get("template") or _template(current) is None:
         return []
-    cur, prev = dict(cell_items(current)), dict(cell_items(previous))
-    if not cur or cur.keys() != prev.keys():
+    items = cell_items(current)
+    if _first_difference(items, cell_items(previous)):
         return []
-    if any(values_differ(cur[k], prev[k]) for k in cur) or not any(v for v in cur.values()):
+    cur = dict(items)
+    if not any(v for v in cur.values()):
         return []
     reported = [k for k, v in cur.items() if v is not None]
     msg = (
@@ -202,6 +203,21 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     )
     extra = {"previous_year": previous.get("year")}
     return [Finding("X_SAME_TABLES", "warning", msg, reported, Location(), extra).as_dict()]
+
+
+def _first_difference(cur: list[tuple[str, Any]], prev: list[tuple[str, Any]]) -> bool:
+    """Whether the two reports' tables differ in any cell or in their set of cells. Cells of one template
+    come in one order, so the lists are compared in step and most pairs stop at their first cells;
+    only lists in different orders are compared as mappings."""
+    if not cur or len(cur) != len(prev):
+        return True
+    for (key, value), (prev_key, prev_value) in zip(cur, prev, strict=True):
+        if key != prev_key:
+            a, b = dict(cur), dict(prev)
+            return a.keys() != b.keys() or any(values_differ(a[k], b[k]) for k in a)
+        if values_differ(value, prev_value):
+            return True
+    return False
 
 
 def cross_year_findings(current: dict[str, Any], previous: dict[str, Any]) -> list[dict[str, Any]]:

@@ -60,7 +60,7 @@ def read_cell(value: float | None) -> float | int | None:
 
 def encode(record: dict[str, Any]) -> Encoded:
     """What the writer stores of a record, ready for the SQL (see Encoded)."""
-    items = list(cell_items(record))
+    items = cell_items(record)
     region = record.get("region")
     return Encoded(
         dump_json(record) or "null",
@@ -73,8 +73,8 @@ def encode(record: dict[str, Any]) -> Encoded:
     )
 
 
-def report_findings(report: NewReport) -> Sequence[dict[str, Any]]:
-    """The report-scope findings to store: pre-encoded by the worker when it could."""
+def report_findings(report: NewReport) -> Sequence[Any]:
+    """The report-scope findings to store: finding dicts, or the rows the worker pre-encoded."""
     enc = report.encoded
     if enc is not None and enc.findings is not None:
         return enc.findings
