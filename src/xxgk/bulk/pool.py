@@ -149,9 +149,10 @@ class ProcessEngine:
         and need not wait: it collects the job's results later.
 
         It runs in a second pool of the same size: in the parsing pool it would queue behind the whole
-        window of files. The OS shares the cores between both pools. Here instead when that pool breaks
-        or stalls, or once parsing is over (the last batch)."""
-        if self._pool is not None and chunks:
+        window of files. The OS shares the cores between both pools. Once parsing is over (the last
+        batch) it still goes there if that pool is running, so the tail of an ingest uses every core;
+        here instead when that pool breaks or stalls, or was never needed (a few files)."""
+        if (self._pool is not None or self._side is not None) and chunks:
             try:
                 self._side = self._side or _start_pool(self.workers)
                 return Job(fn, chunks, [self._side.submit(fn, chunk) for chunk in chunks], self.hard_timeout)
