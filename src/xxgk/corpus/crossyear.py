@@ -191,7 +191,7 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     if current.get("template") != previous.get("template") or _template(current) is None:
         return []
     items = cell_items(current)
-    if _first_difference(items, cell_items(previous)):
+    if _tables_differ(items, cell_items(previous)):
         return []
     cur = dict(items)
     if not any(v for v in cur.values()):
@@ -205,7 +205,7 @@ def same_tables_findings(current: dict[str, Any], previous: dict[str, Any]) -> l
     return [Finding("X_SAME_TABLES", "warning", msg, reported, Location(), extra).as_dict()]
 
 
-def _first_difference(cur: list[tuple[str, Any]], prev: list[tuple[str, Any]]) -> bool:
+def _tables_differ(cur: list[tuple[str, Any]], prev: list[tuple[str, Any]]) -> bool:
     """Whether the two reports' tables differ in any cell or in their set of cells. Cells of one template
     come in one order, so the lists are compared in step and most pairs stop at their first cells;
     only lists in different orders are compared as mappings."""
