@@ -330,6 +330,41 @@ def test_migrations_applied_once_and_reopen(store_url):
         open_store(store_url)
 
 
+def test_duckdb_upgrade_to_zstd_texts_keeps_every_row(tmp_path, monkeypatch):
+    """A corpus written before migration 4 (records and sources under DuckDB's default compression)
+    upgrades on open: the same reports, ids, cells, findings and texts, then the long texts in ZSTD and
+    new reports still numbered after the old ones."""
+    import xxgk.store.schema as schema
+
+    path = tmp_path / "old.duckdb"
+    reports = corpus()
+    texts = {r.sha256: f"{r.agency}\n（七）总计\t{i}\n" for i, r in enumerate(reports)}
+    with monkeypatch.context() as m:
+        m.setattr(schema, "MIGRATIONS", MIGRATIONS[:3])
+        m.setattr(schema, "LATEST", 3)
+        with open_store(path) as old:
+            ids = old.put_reports([r.replace(source_text=texts[r.sha256]) for r in reports])
+            before = [(old.get_report(i), old.cells(i), old.findings(i), old.source_text(i)) for i in ids]
+    with open_store(path) as upgraded:
+        assert [
+            (upgraded.get_report(i), upgraded.cells(i), upgraded.findings(i), upgraded.source_text(i))
+            for i in ids
+        ] == before
+        extra = new_report("after_upgrade", reports[0].record)
+        assert upgraded.put_reports([extra]) == [max(ids) + 1]
+        upgraded._rows("CHECKPOINT")
+        for table, column in (("reports", "record"), ("sources", "text")):
+            kinds = {
+                c
+                for (c,) in upgraded._rows(
+                    f"SELECT compression FROM pragma_storage_info('{table}') WHERE column_name = ?", [column]
+                )
+            }
+            assert "ZSTD" in kinds, (table, kinds)
+        versions = [v for (v,) in upgraded._rows("SELECT version FROM schema_migrations ORDER BY 1")]
+    assert versions == [m.version for m in MIGRATIONS]
+
+
 def run_threads(target: Any, args: list[tuple[Any, ...]]) -> None:
     """Run target(*a) for each a at once; re-raise the first failure."""
     errors: list[BaseException] = []
