@@ -4,6 +4,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests judge results, not speed: a loaded machine (CI, parallel jobs) must not fail them on
+# hypothesis's default 200 ms deadline per example. Speed lives in bench/.
+settings.register_profile("xxgk", deadline=None)
+settings.load_profile("xxgk")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

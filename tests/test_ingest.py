@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import json
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS
+from conftest import SEEDS, load_gold
 from xxgk.api import parse, parse_bytes
 from xxgk.errors import NotAReportError, UnreadableError, XxgkError
 from xxgk.ingest import read_path
@@ -57,6 +58,26 @@ def test_full_width_digits_and_kangxi_radicals(tmp_path, reference):
         head + "二、主动公开政府信息情况" + table.translate(full).translate(kangxi), encoding="utf-8"
     )
     assert _cells(parse(path)) == reference
+
+
+def test_radical_supplement_look_alikes_in_a_text_layer(tmp_path):
+    """PDF text layers (pypdf's, some producers') write 人民 as ⼈⺠, 长 as ⻓, 门 as ⻔: the whole
+    document, agency name included, reads as if printed with the common characters."""
+    from xxgk.ingest.clean import RADICAL_SUPPLEMENT
+
+    look_alike = {ideograph: radical for radical, ideograph in RADICAL_SUPPLEMENT.split()}
+    look_alike.update({"人": "⼈", "工": "⼯", "一": "⼀"})  # Kangxi Radicals (folded by NFKC)
+    for gold_path in sorted((SEEDS / "gold").glob("*.json")):
+        gold = load_gold(gold_path)
+        text = (SEEDS / f"{gold_path.stem}.txt").read_text(encoding="utf-8")
+        disguised = text.translate(str.maketrans(look_alike))
+        assert "⺠" in disguised or "⻓" in disguised or "⻔" in disguised  # the test means something
+        path = tmp_path / f"{gold_path.stem}.txt"
+        path.write_text(disguised, encoding="utf-8")
+        back = parse(path)
+        assert (back["agency"], back["year"]) == (gold["agency"], gold["year"])
+        assert _cells(back) == _cells(gold)
+        assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in json.dumps(back, ensure_ascii=False))
 
 
 @pytest.mark.parametrize(

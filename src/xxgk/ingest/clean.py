@@ -7,10 +7,27 @@ import re
 import unicodedata
 from typing import Final
 
+# CJK Radicals Supplement → the ideograph it stands for, from Unicode's EquivalentUnifiedIdeograph.txt
+# (U+2E81…U+2EF3; U+2E80 has none). PDF text layers write common characters with these look-alikes
+# (人⺠政府 for 人民政府, ⻓ for 长) and NFKC folds only two of them. The Kangxi Radicals block needs no
+# table: NFKC maps each of its characters to its ideograph.
+RADICAL_SUPPLEMENT: Final = """
+⺁厂 ⺂乛 ⺃乚 ⺄乙 ⺅亻 ⺆冂 ⺇𠘨 ⺈刀 ⺉刂 ⺊卜 ⺋㔾 ⺌小
+⺍小 ⺎兀 ⺏尣 ⺐尢 ⺑𡯂 ⺒巳 ⺓幺 ⺔彑 ⺕𫜹 ⺖忄 ⺗心 ⺘扌
+⺙攵 ⺛旡 ⺜日 ⺝月 ⺞歺 ⺟母 ⺠民 ⺡氵 ⺢氺 ⺣灬 ⺤爫 ⺥爫
+⺦丬 ⺧牛 ⺨犭 ⺩王 ⺪𤴔 ⺫目 ⺬示 ⺭礻 ⺮𥫗 ⺯糹 ⺰纟 ⺱罓
+⺲罒 ⺳㓁 ⺴冗 ⺵𦉫 ⺶羊 ⺷𦍌 ⺸𦍋 ⺹耂 ⺺肀 ⺻聿 ⺼肉 ⺽𦥑
+⺾艹 ⺿艹 ⻀艹 ⻁虎 ⻂衤 ⻃覀 ⻄西 ⻅见 ⻆角 ⻇𧢲 ⻈讠 ⻉贝
+⻊𧾷 ⻋车 ⻌辶 ⻍辶 ⻎辶 ⻏邑 ⻐钅 ⻑長 ⻒镸 ⻓长 ⻔门 ⻕𨸏
+⻖阝 ⻗雨 ⻘青 ⻙韦 ⻚页 ⻛风 ⻜飞 ⻝食 ⻞𩙿 ⻟飠 ⻠饣 ⻡𩠐
+⻢马 ⻣骨 ⻤鬼 ⻥鱼 ⻦鸟 ⻧卤 ⻨麦 ⻩黄 ⻪黾 ⻫斉 ⻬齐 ⻭歯
+⻮齿 ⻯竜 ⻰龙 ⻱龜 ⻲亀 ⻳龟
+"""
+
 
 def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    ranges = [(0x2E80, 0x2EF4), (0x2F00, 0x2FD6), (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)]
+    table: dict[int, str] = {ord(pair[0]): pair[1] for pair in RADICAL_SUPPLEMENT.split()}
+    ranges = [(0x2F00, 0x2FD6), (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)]
     for lo, hi in ranges:
         for cp in range(lo, hi):
             folded = unicodedata.normalize("NFKC", chr(cp))

@@ -87,33 +87,42 @@ def _text(el) -> str:  # type: ignore[no-untyped-def]
     return _WS.sub(" ", raw).strip()
 
 
-def _table_grid(table, table_no: int) -> Table:  # type: ignore[no-untyped-def]
-    """Expand rowspan/colspan into a rectangular grid; spanned positions are empty cells."""
+def table_grid(table, table_no: int, line_base: int | None = None) -> Table:  # type: ignore[no-untyped-def]
+    """Expand rowspan/colspan into a rectangular grid; spanned positions are empty cells.
+    `line_base`: the table sits in a text file (a markdown conversion's HTML table) from that line on,
+    so cells point to their line there; on a web page cells are located by table, row and column."""
     taken: dict[tuple[int, int], bool] = {}
     rows: list[Row] = []
     trs = _rows_of(table)
     for r, tr in enumerate(trs):
+        row_line = line = _line(tr, line_base)
         cells: list[Cell] = []
         c = 0
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
             while taken.get((r, c)):
-                cells.append(Cell("", Provenance(table=table_no, row=r + 1, col=c + 1, x=c)))
+                cells.append(Cell("", Provenance(line, table=table_no, row=r + 1, col=c + 1, x=c)))
                 c += 1
             rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
-            cells.append(Cell(_text(td), Provenance(table=table_no, row=r + 1, col=c + 1, x=c)))
+            line = _line(td, line_base) if line_base is not None else None
+            cells.append(Cell(_text(td), Provenance(line, table=table_no, row=r + 1, col=c + 1, x=c)))
             for dr in range(rs):
                 for dc in range(cs):
                     if dr or dc:
                         taken[(r + dr, c + dc)] = True
             for dc in range(1, cs):
-                cells.append(Cell("", Provenance(table=table_no, row=r + 1, col=c + dc + 1, x=c + dc)))
+                cells.append(Cell("", Provenance(line, table=table_no, row=r + 1, col=c + dc + 1, x=c + dc)))
             c += cs
             if len(taken) > MAX_CELLS:
                 raise ValueError("table too large")
-        rows.append(Row(cells, Provenance(table=table_no, row=r + 1)))
-    return Table(rows, Provenance(table=table_no))
+        rows.append(Row(cells, Provenance(row_line, table=table_no, row=r + 1)))
+    return Table(rows, Provenance(line_base, table=table_no))
+
+
+def _line(el, line_base: int | None) -> int | None:  # type: ignore[no-untyped-def]
+    """The element's line in the text file holding the table (None on a web page)."""
+    return None if line_base is None else line_base + (el.sourceline or 1) - 1
 
 
 def _rows_of(table) -> list:  # type: ignore[no-untyped-def]
@@ -167,7 +176,7 @@ class _Walker:
         if el.tag == "table":
             self.flush()
             self.tables += 1
-            self.blocks.append(_table_grid(el, self.tables))
+            self.blocks.append(table_grid(el, self.tables))
         else:
             block = el.tag in _BLOCKS
             if block:

@@ -1,22 +1,59 @@
 """Text-family reader (.txt, .md, text handed over as a string): lines → paragraphs and table grids.
 
 Recognised grids: tab-separated rows (PDF/Word exports), one-cell-per-line blocks separated by blank
-lines (DOCX→text), and markdown pipe tables. Everything else is a paragraph; the extractor tokenises
-paragraphs itself (run-together web text, pdftotext -layout columns).
+lines (DOCX→text), markdown pipe tables, and HTML tables inside the text (PDF→markdown converters write
+tables with merged cells as `<table>` markup, on one line or several). Everything else is a paragraph;
+the extractor tokenises paragraphs itself (run-together web text, pdftotext -layout columns). Markup
+elsewhere (`<br>`, `<p>`, `&nbsp;`) is taken for what it means, never read as text: the digits of
+`colspan="3"` are not a cell.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Final
 
+from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text, is_page_footer
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 _PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
+_TABLE_TAG: Final = re.compile(r"<(/?)table\b[^>]*>", re.I)
+_TAG: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_BREAKING: Final = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "section",
+        "article",
+        "center",
+        "pre",
+        "blockquote",
+        "hr",
+    ]
+)
 
 
-def _kind(line: str) -> str:
+def _kind(line: str, markdown: bool = False) -> str:
+    """'html', 'tab', 'blank', 'pipe' or 'text'. `markdown`: the text has markdown tables, so a line
+    with a '|' is a table row even without the outer pipes (GFM allows leaving them out, and html2text
+    does), and a delimiter or rule line (`---|---`, `---`) is no text."""
+    if "<" in line and _TABLE_TAG.search(line):
+        return "html"
     if "\t" in line:
         return "tab"  # a lone tab is an empty cell, not a blank line
     stripped = line.strip()
@@ -24,7 +61,16 @@ def _kind(line: str) -> str:
         return "blank"
     if stripped.startswith("|") and stripped.count("|") >= 2:
         return "pipe"
+    if markdown and "-" in stripped and _PIPE_SEPARATOR.match(stripped):
+        return "blank"
+    if markdown and "|" in stripped:
+        return "pipe"
     return "text"
+
+
+def _has_markdown_tables(lines: list[str]) -> bool:
+    """A GFM delimiter row (`---|---`, `| :-- | --: |`) anywhere in the text."""
+    return any("|" in line and "-" in line and _PIPE_SEPARATOR.match(line) for line in lines)
 
 
 def _one_cell(line: str) -> bool:
@@ -40,14 +86,37 @@ def _pipe_parts(line: str) -> list[str]:
 
 
 def _cells(parts: list[str], lineno: int, table: int, row: int) -> list[Cell]:
-    return [Cell(p.strip(), Provenance(lineno, None, table, row, i + 1, i)) for i, p in enumerate(parts)]
+    return [
+        Cell(_plain(p).strip(), Provenance(lineno, None, table, row, i + 1, i)) for i, p in enumerate(parts)
+    ]
 
 
-def _block_end(lines: list[str], start: int, kind: str) -> int:
+def _plain(text: str) -> str:
+    """Text with its markup resolved: every tag a space (a line break between two numbers must not run
+    them together), entities decoded. Most text has no '<' or '&' and is returned as it is."""
+    if "<" in text and _TAG.search(text):
+        text = _TAG.sub(" ", text)
+    return clean_text(html.unescape(text)) if "&" in text else text  # &nbsp; is a space like U+00A0
+
+
+def _text_lines(line: str) -> list[str]:
+    """A text line's paragraphs: one, or several where block markup (`<p>`, `<br>`) breaks it."""
+    if "<" not in line or not _TAG.search(line):
+        return [_plain(line)]
+    pieces, last = [], 0
+    for m in _TAG.finditer(line):
+        if m.group(2).lower() in _BREAKING:
+            pieces.append(line[last : m.start()])
+            last = m.end()
+    pieces.append(line[last:])
+    return [_plain(p) for p in pieces]
+
+
+def _block_end(lines: list[str], start: int, kind: str, markdown: bool) -> int:
     """Index after the last line of the grid starting at `start` (blank lines inside are allowed)."""
     end = i = start
     while i < len(lines):
-        k = _kind(lines[i])
+        k = _kind(lines[i], markdown)
         if k == kind:
             end = i + 1
         elif k != "blank":
@@ -89,21 +158,70 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
     return Table(rows, Provenance(line=start + 1, table=table_no))
 
 
+def _html_end(lines: list[str], start: int) -> int:
+    """Index after the line that closes the table opened on line `start` (nested tables counted); the
+    end of the text when it is never closed."""
+    depth = 0
+    for i in range(start, len(lines)):
+        for m in _TABLE_TAG.finditer(lines[i]):
+            depth += -1 if m.group(1) else 1
+        if depth <= 0:
+            return i + 1
+    return len(lines)
+
+
+def _html_blocks(lines: list[str], start: int, end: int, table_no: int, path: str) -> list[Paragraph | Table]:
+    """The HTML tables on lines start..end as grids (cells keep their line), with the text before the
+    first and after the last table on those lines as paragraphs."""
+    from lxml import etree
+
+    from xxgk.ingest.html import table_grid
+
+    fragment = "\n".join(lines[start:end])
+    opens, closes = (
+        list(_TABLE_TAG.finditer(fragment)),
+        [m for m in _TABLE_TAG.finditer(fragment) if m.group(1)],
+    )
+    before = fragment[: opens[0].start()]
+    after = fragment[closes[-1].end() :] if closes else ""
+    root = etree.fromstring(fragment, etree.HTMLParser(remove_comments=True, remove_pis=True))
+    tables = [t for t in root.iter("table") if next(t.iterancestors("table"), None) is None]
+    blocks: list[Paragraph | Table] = [
+        Paragraph(p.strip(), Provenance(line=start + 1)) for p in _text_lines(before)
+    ]
+    try:
+        blocks += [table_grid(t, table_no + k, line_base=start + 1) for k, t in enumerate(tables)]
+    except ValueError as exc:
+        raise UnreadableError(path, "文本中的 HTML 表格过大") from exc
+    blocks += [Paragraph(p.strip(), Provenance(line=end)) for p in _text_lines(after)]
+    return [b for b in blocks if not isinstance(b, Paragraph) or b.text]
+
+
 def text_to_document(text: str, source: Source) -> Document:
     """Build the document model from decoded text; line numbers are 1-based in the original text."""
     lines = clean_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    markdown = _has_markdown_tables(lines)
     blocks: list[Paragraph | Table] = []
     i, table_no = 0, 0
     while i < len(lines):
-        kind = _kind(lines[i])
+        kind = _kind(lines[i], markdown)
         if kind in ("pipe", "tab"):
-            end = _block_end(lines, i, kind)
+            end = _block_end(lines, i, kind, markdown)
             table_no += 1
             blocks.append(_grid(lines, i, end, kind, table_no))
             i = end
             continue
+        if kind == "html":
+            end = _html_end(lines, i)
+            found = _html_blocks(lines, i, end, table_no + 1, source.path)
+            table_no += sum(isinstance(b, Table) for b in found)
+            blocks += found
+            i = end
+            continue
         if kind == "text" and not is_page_footer(lines[i]):
             indent = len(lines[i]) - len(lines[i].lstrip())  # layout text: the column matters
-            blocks.append(Paragraph(lines[i].strip(), Provenance(line=i + 1, x=indent)))
+            for piece in _text_lines(lines[i]):
+                if piece.strip():
+                    blocks.append(Paragraph(piece.strip(), Provenance(line=i + 1, x=indent)))
         i += 1
     return Document(blocks=blocks, source=source)
