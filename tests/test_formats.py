@@ -255,3 +255,101 @@ def test_generated_pdf_with_page_break_inside_requests_table(tmp_path, seed):
         pages = {t.prov.page for t in ex.tables["requests"].trace.values() if t.prov is not None}
         split_seen |= len(pages) >= 2
     assert split_seen, "no rendering broke 表三 across pages"
+
+
+def _with_subtotal_rows(page: bytes) -> bytes:
+    """The page with a 小计 row after each group of 表三 (不予公开, 无法提供, 不予处理), summing the group's
+    printed numbers column by column (a column with no number stays blank), as some reports add."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    doc = lxml_html.fromstring(page)
+    for group in ("withheld", "unavailable", "not_processed"):
+        cells = doc.xpath(f'//td[starts-with(@data-key, "requests.{group}.")]')
+        columns: dict[str, list[str]] = {}
+        for td in cells:
+            columns.setdefault(td.get("data-key").rsplit(".", 1)[1], []).append(td.text_content().strip())
+        row = etree.SubElement(etree.Element("tbody"), "tr")
+        etree.SubElement(row, "td").text = "小计"
+        for printed in columns.values():
+            numbers = [int(v) for v in printed if v.isdigit()]
+            etree.SubElement(row, "td").text = str(sum(numbers)) if numbers else ""
+        cells[-1].getparent().addnext(row)
+        first = cells[0].getparent()
+        for td in first.xpath("td[@rowspan]") + doc.xpath('//td[normalize-space()="三、本年度办理结果"]'):
+            td.set("rowspan", str(int(td.get("rowspan")) + 1))
+    return lxml_html.tostring(doc, encoding="utf-8")
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
+def test_subtotal_rows_a_report_adds_take_no_template_row(tmp_path, gold_path):
+    """Even after a row printed blank: '8.属于行政查询事项' with empty cells, then '小计 0 0 …', is two
+    rows, not one wrapped label holding the subtotal's numbers."""
+    gold = load_gold(gold_path)
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    page.write_bytes(_with_subtotal_rows(page.read_bytes()))
+    assert page.read_text(encoding="utf-8").count("<td>小计</td>") == 3
+    back = parse(page)
+    assert _cells(back) == _cells(gold)
+    assert [e["subtotal_of"] for e in back["extras"]] == ["withheld", "unavailable", "not_processed"]
+    assert not [f for f in back["findings"] if f["rule"] == "T_EXTRA_SUBTOTAL"]
+
+
+def test_a_wrong_subtotal_row_is_reported_and_kept_as_printed(tmp_path):
+    gold = load_gold(GOLDS[-1])
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    with_rows = _with_subtotal_rows(page.read_bytes()).decode("utf-8")
+    head, tail = with_rows.split("<td>小计</td><td>", 1)
+    printed, rest = tail.split("<", 1)
+    page.write_text(f"{head}<td>小计</td><td>{int(printed) + 1}<{rest}", encoding="utf-8")
+    back = parse(page)
+    assert _cells(back) == _cells(gold)
+    assert back["extras"][0]["values"]["natural_person"] == int(printed) + 1
+    (finding,) = [f for f in back["findings"] if f["rule"] == "T_EXTRA_SUBTOTAL"]
+    assert finding["severity"] == "error" and "（三）不予公开" in finding["message"]
+    assert finding["cells"][0] == "requests.withheld.state_secret.natural_person"
+
+
+ORG_COLUMNS = ("commercial", "research", "social_welfare", "legal_service", "other_org")
+
+
+def _with_subtotal_column(page: bytes) -> bytes:
+    """The page with a 小计 column after 其他 under 法人或其他组织 in 表三, each row's printed org numbers
+    summed (blank when the row prints none), as some reports add."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    doc = lxml_html.fromstring(page)
+    (table,) = [t for t in doc.iter("table") if "申请人情况" in t.text_content()]
+    for th in table.iter("th"):
+        text = th.text_content().strip()
+        if text in ("法人或其他组织", "申请人情况"):
+            th.set("colspan", str(int(th.get("colspan")) + 1))
+        elif text == "其他":
+            th.addnext(etree.Element("th"))
+            th.getnext().text = "小计"
+    for td in table.xpath('.//td[starts-with(@data-key, "requests.") and contains(@data-key, ".other_org")]'):
+        row = td.get("data-key")[: -len("other_org")]
+        printed = [table.xpath(f'string(.//td[@data-key="{row}{c}"])').strip() for c in ORG_COLUMNS]
+        numbers = [int(v) for v in printed if v.isdigit()]
+        td.addnext(etree.Element("td"))
+        td.getnext().text = str(sum(numbers)) if numbers else ""
+    return lxml_html.tostring(doc, encoding="utf-8")
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
+def test_subtotal_column_a_report_adds_is_kept_apart(tmp_path, gold_path):
+    gold = load_gold(gold_path)
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    page.write_bytes(_with_subtotal_column(page.read_bytes()))
+    assert page.read_text(encoding="utf-8").count("<th>小计</th>") == 1
+    back = parse(page)
+    assert _cells(back) == _cells(gold)
+    (extra,) = [e for e in back["extras"] if e.get("kind") == "column"]
+    for row, printed in extra["values"].items():
+        numbers = [v for c in ORG_COLUMNS if (v := _cells(gold)[f"requests.{row}.{c}"]) is not None]
+        assert printed == (sum(numbers) if numbers else None), row
+    assert len(extra["values"]) >= 20

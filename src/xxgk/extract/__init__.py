@@ -104,7 +104,7 @@ def extract(doc: Document) -> Extraction:
     record["sections"] = sections
     record["findings"] = []
     record["source"] = {"path": doc.source.path, "sha256": doc.source.sha256, "format": doc.source.format}
-    record["extras"] = []
+    record["extras"] = [extra for table in result.tables.values() for extra in table.extras]
     if doc.meta.get("published"):
         record["published"] = doc.meta["published"]
     return result

@@ -53,6 +53,13 @@ def is_header(row: LogicalRow, table: TableSpec) -> bool:
     return not row.values and any(h in row.label for h in table.header)
 
 
+def is_subtotal(row: LogicalRow, table: TableSpec) -> bool:
+    """A row the report adds to sum a group (小计, 合计): it takes no template row and joins no label,
+    whatever row it follows (a blank '8.属于行政查询事项' + '小计 0 0 0' is not one wrapped row)."""
+    label = row.label.rstrip(":：")
+    return bool(label) and label.endswith(table.subtotals)
+
+
 def names_row(row: LogicalRow, table: TableSpec) -> bool:
     return _top(label_scores(row, table)) > 0
 
@@ -118,7 +125,13 @@ def _joinable(row: LogicalRow, table: TableSpec) -> bool:
     labelled itself or holds several numbers (a lone number on a line is not a row by itself)."""
     has_cells = bool(row.values) or (row.explicit and bool(row.slots))
     own = bool(row.label or row.margin) or len(row.values) >= 2
-    return has_cells and own and not is_header(row, table) and not names_row(row, table)
+    return (
+        has_cells
+        and own
+        and not is_header(row, table)
+        and not names_row(row, table)
+        and not is_subtotal(row, table)
+    )
 
 
 def _run(rows: list[LogicalRow], i: int, step: int, table: TableSpec, limit: int = 3) -> list[LogicalRow]:
@@ -139,7 +152,7 @@ def _run(rows: list[LogicalRow], i: int, step: int, table: TableSpec, limit: int
 
 
 def _fragment(row: LogicalRow, table: TableSpec) -> bool:
-    return bool(row.label) and not row.values and not is_header(row, table)
+    return bool(row.label) and not row.values and not is_header(row, table) and not is_subtotal(row, table)
 
 
 def _starts_numbered(row: LogicalRow) -> bool:
@@ -210,7 +223,7 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
     text lines only take the template rows nothing else took (see _fill_gaps, _fill_blank_rows)."""
     pairs: list[tuple[int, int, int]] = []
     for o, row in enumerate(rows):
-        if _weak(row):
+        if _weak(row) or is_subtotal(row, table):
             continue
         scores = label_scores(row, table)
         if not _top(scores) and row.values:
@@ -257,7 +270,11 @@ def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, 
         if o1 <= o0:
             continue
         free = [s for s in range(s0 + 1, s1) if not table.rows[s].optional and s not in spec_to_obs]
-        loose = [o for o in range(o0 + 1, o1) if o not in used and rows[o].values]
+        loose = [
+            o
+            for o in range(o0 + 1, o1)
+            if o not in used and rows[o].values and not is_subtotal(rows[o], table)
+        ]
         if free and len(loose) != len(free):
             claims = _claims(rows, table, range(o0 + 1, o1), free, used)
             rest = [s for s in free if s not in claims]

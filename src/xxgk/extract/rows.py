@@ -215,6 +215,9 @@ def _grid_rows(unit: Unit) -> list[LogicalRow]:
 
 
 def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
+    if _cell_per_line(units):
+        pieces = [p for unit in units for p in _text_pieces(unit.text, unit.prov)]
+        return pieces_to_rows(pieces, explicit=False)
     rows: list[LogicalRow] = []
     for unit in units:
         if unit.kind == "row":
@@ -222,3 +225,20 @@ def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
         else:
             rows.extend(pieces_to_rows(_text_pieces(unit.text, unit.prov), explicit=False))
     return rows
+
+
+def _cell_per_line(units: list[Unit]) -> bool:
+    """A table exported one cell per line with nothing between rows (LibreOffice's text export): the
+    numbers stand on lines of their own, one each, apart from their labels. Such a region is read as
+    one stream, where a label after numbers starts the next row, as in web text; read line by line,
+    every number would sit on a row of its own, apart from its label."""
+    if len(units) < 8 or any(unit.kind == "row" for unit in units):
+        return False
+    lone = mixed = 0
+    for unit in units:
+        kinds = [kind for kind, _, _ in _classify(unit.text)]
+        if kinds == ["value"]:
+            lone += 1
+        elif "value" in kinds:
+            mixed += 1
+    return lone >= 2 and mixed <= 0.2 * (lone + mixed)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from xxgk.extract.columns import column_guides
+from xxgk.extract.extras import drop_subtotal_columns, subtotal_rows
 from xxgk.extract.match import data_rows, is_header, match_rows
 from xxgk.extract.readings import Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
@@ -72,7 +74,7 @@ class TableResult:
     ambiguous: dict[str, list[Decimal | None]]
     candidates: list[dict[str, Decimal | None]]
     prov: Provenance | None
-    unmatched: list[LogicalRow]
+    extras: list[dict[str, Any]]  # rows the report adds (小计), as record.md's `extras`
     _trace: dict[str, CellTrace] | None
 
     def __init__(
@@ -85,7 +87,7 @@ class TableResult:
     ) -> None:
         self.key, self.values, self.trace_inputs, self.missing_rows = key, values, trace_inputs, missing_rows
         self.unsplit, self.ambiguous, self.candidates = unsplit, {}, []
-        self.prov, self.unmatched, self._trace = None, [], None
+        self.prov, self.extras, self._trace = None, [], None
 
     @property
     def trace(self) -> dict[str, CellTrace]:
@@ -168,8 +170,12 @@ def extract_table(
         arity = len(table.rows[0].columns)
         flow = _flow_row(logical, table, arity)
         mapped = {0: flow} if flow is not None else {}
+        spec_to_obs: dict[int, int] = {}
+        column_extras: list[dict[str, Any]] = []
     else:
-        mapped = {si: rows[o] for si, o in match_rows(rows, table).items()}
+        spec_to_obs = match_rows(rows, table)
+        mapped = {si: rows[o] for si, o in spec_to_obs.items()}
+        mapped, column_extras = drop_subtotal_columns(units, table, mapped)
     choices = _choices(table, template, mapped, column_guides(units, table, template.columns, mapped))
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
@@ -191,6 +197,7 @@ def extract_table(
         if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
             result.ambiguous.update({k: [] for k in choice.keys})
     result.prov = units[0].prov if units else None
+    result.extras = subtotal_rows(rows, table, spec_to_obs) + column_extras
     _apply_unsplit(result, table, mapped)
     return result
 

@@ -45,6 +45,7 @@ class TableSpec:
     header: tuple[str, ...]
     rows: tuple[RowSpec, ...]
     flow: bool = False  # values flow through physical rows in print order (表四)
+    subtotals: tuple[str, ...] = ()  # labels of rows a report adds (小计): kept apart from template rows
     required_keys: tuple[str, ...] = ()  # cell keys of the non-optional rows, in print order
     all_keys: tuple[str, ...] = ()
 
@@ -122,6 +123,7 @@ def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ..
         header=tuple(normalize(s) for s in data.get("header", [])),
         rows=specs,
         flow=bool(data.get("flow", False)),
+        subtotals=tuple(normalize(s) for s in data.get("subtotals", [])),
         required_keys=tuple(k for r in specs if not r.optional for k in r.keys),
         all_keys=tuple(k for r in specs for k in r.keys),
     )

@@ -169,7 +169,7 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
         yield Finding(
             "S_EXTRA_ROWS",
             "info",
-            f"{table}中有模板以外的行“{extra.get('label', '')}”。",
+            f"{table}中有模板以外的{'列' if extra.get('kind') == 'column' else '行'}“{extra.get('label', '')}”。",
             [],
             Location(**extra.get("location", {})),
         )
