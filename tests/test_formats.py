@@ -353,3 +353,37 @@ def test_subtotal_column_a_report_adds_is_kept_apart(tmp_path, gold_path):
         numbers = [v for c in ORG_COLUMNS if (v := _cells(gold)[f"requests.{row}.{c}"]) is not None]
         assert printed == (sum(numbers) if numbers else None), row
     assert len(extra["values"]) >= 20
+
+
+def _with_rows_the_template_lacks(page: bytes) -> bytes:
+    """表二 with rows some reports add: 地方性法规 after 规章, 行政确认 after 行政处罚, numbers in every cell."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    doc = lxml_html.fromstring(page)
+    for label, after in (("地方性法规", "proactive.rules."), ("行政确认", "proactive.penalty.")):
+        cells = doc.xpath(f'//td[starts-with(@data-key, "{after}")]')
+        row = etree.Element("tr")
+        etree.SubElement(row, "td").text = label
+        for td in cells:
+            etree.SubElement(row, "td", {k: v for k, v in td.attrib.items() if k == "colspan"}).text = "7"
+        cells[0].getparent().addnext(row)
+    return lxml_html.tostring(doc, encoding="utf-8")
+
+
+@pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
+def test_rows_the_template_lacks_never_fill_a_row_printed_blank(tmp_path, gold_path):
+    """'地方性法规 7 7 7' then a blank '行政规范性文件' row: two rows, not one wrapped label."""
+    gold = load_gold(gold_path)
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    page.write_bytes(_with_rows_the_template_lacks(page.read_bytes()))
+    assert "<td>地方性法规</td><td>7</td>" in page.read_text(encoding="utf-8")
+    back = parse(page)
+    assert _cells(back) == _cells(gold)
+    added = {e["label"]: e["values"] for e in back["extras"]}
+    assert added == {
+        "地方性法规": dict.fromkeys(("issued", "repealed", "in_force"), 7),
+        "行政确认": {"decisions": 7},
+    }
+    assert len([f for f in back["findings"] if f["rule"] == "S_EXTRA_ROWS"]) == 2

@@ -20,38 +20,35 @@ from xxgk.extract.units import Unit
 from xxgk.model import Row
 
 
-def subtotal_rows(
-    rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int]
-) -> list[dict[str, Any]]:
-    """The 小计 rows a report adds, as `extras` naming the group they close (the group of the template
-    row printed just before: （三）不予公开 after 8.属于行政查询事项) so T_EXTRA_SUBTOTAL can check them.
-    Kept only when its numbers read one way: a subtotal is never guessed."""
+def added_rows(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int]) -> list[dict[str, Any]]:
+    """Rows a report adds, as `extras`: 小计 rows, labelled by the group they close (the group of the
+    template row printed just before: （三）不予公开 after 8.属于行政查询事项) so T_EXTRA_SUBTOTAL can check
+    them, and labelled grid rows the template lacks (地方性法规). Kept only when their numbers read one
+    way, in the columns of the template row before them: an extra is never guessed."""
     out: list[dict[str, Any]] = []
+    taken = set(spec_to_obs.values())
     for o, row in enumerate(rows):
-        if not is_subtotal(row, table):
+        subtotal = is_subtotal(row, table)
+        if o in taken or not (subtotal or (row.explicit and row.label and row.values)):
             continue
         before = [si for si, ob in spec_to_obs.items() if ob < o]
         if not before:
             continue
         spec = table.rows[max(before, key=spec_to_obs.__getitem__)]
-        group = spec.key.split(".")[0] if "." in spec.key else ""
+        group = spec.key.split(".")[0] if subtotal and "." in spec.key else ""
         readings = row_readings(row.slots, len(spec.columns), row.explicit)
-        if not group or len(readings) != 1:
+        if (subtotal and not group) or len(readings) != 1:
             continue
-        head = next(r for r in table.rows if r.key.startswith(group + "."))
-        values = {
+        extra: dict[str, Any] = {"table": table.key, "label": row.label}
+        if subtotal:
+            head = next(r for r in table.rows if r.key.startswith(group + "."))
+            extra.update(label=head.label.split(" ")[0] + row.label, subtotal_of=group)  # （三）不予公开小计
+        extra["values"] = {
             c: None if v is None else to_json_number(v)
             for c, v in zip(spec.columns, readings[0].values, strict=True)
         }
-        out.append(
-            {
-                "table": table.key,
-                "label": head.label.split(" ")[0],
-                "values": values,
-                "subtotal_of": group,
-                "location": (row.slots[0].prov if row.slots else row.prov).as_location(),  # its first cell
-            }
-        )
+        extra["location"] = (row.slots[0].prov if row.slots else row.prov).as_location()  # its first cell
+        out.append(extra)
     return out
 
 

@@ -107,9 +107,14 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
             for na in range(len(after) + 1):
                 if nb + na == 0:
                     continue
+                pieces = [*before[len(before) - nb :], *after[:na]]
                 joined = _joined(before[len(before) - nb :], row, after[:na])
                 score = _naming_score(joined, table)
                 rank = (nb + na, -score, nb)
+                # a grid row with cells of its own that names its row as well alone is that row printed
+                # blank, not a wrapped label (地方性法规 7 7 7 above a blank 行政规范性文件 row)
+                if any(p.explicit and p.slots and _naming_score(p, table) >= score for p in pieces):
+                    continue
                 if score > 0 and (best is None or rank < best[0]):
                     best = (rank, nb, na, joined)
         if best is not None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from xxgk.extract.columns import column_guides
-from xxgk.extract.extras import drop_subtotal_columns, subtotal_rows
+from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, is_header, match_rows
 from xxgk.extract.readings import Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
@@ -197,7 +197,7 @@ def extract_table(
         if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
             result.ambiguous.update({k: [] for k in choice.keys})
     result.prov = units[0].prov if units else None
-    result.extras = subtotal_rows(rows, table, spec_to_obs) + column_extras
+    result.extras = added_rows(rows, table, spec_to_obs) + column_extras
     _apply_unsplit(result, table, mapped)
     return result
 

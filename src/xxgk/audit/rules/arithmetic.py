@@ -101,5 +101,5 @@ def extra_subtotals(ctx: Context) -> Iterator[Finding]:
             total = sum(parts, Decimal(0))
             if Decimal(str(printed)) != total:
                 keys = [f"requests.{r}.{col}" for r in rows]
-                msg = f"“{extra['label']}”小计 {printed} 不等于所含各行之和 {fmt(total)}。"
+                msg = f"“{extra['label']}”为 {printed}，不等于所含各行之和 {fmt(total)}。"
                 yield Finding("T_EXTRA_SUBTOTAL", "error", msg, keys, ctx.location(keys[0]))
