@@ -387,3 +387,22 @@ def test_rows_the_template_lacks_never_fill_a_row_printed_blank(tmp_path, gold_p
         "行政确认": {"decisions": 7},
     }
     assert len([f for f in back["findings"] if f["rule"] == "S_EXTRA_ROWS"]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_blank_cells_beside_merged_cells_read_exactly(tmp_path, fmt, template):
+    """A position a merged cell spans is that cell, not a blank of its own: '行政事业性收费 | blank | 4'
+    with the 4 spanning two columns, or a label spanning two columns before blank cells, read exactly
+    instead of coming back ambiguous."""
+    import random
+
+    from xxgk.generate import blank_zeros, random_record
+
+    for seed in range(8):
+        rng = random.Random(seed)
+        record = blank_zeros(random_record(rng, template), rng, "some")
+        out = tmp_path / f"report{seed}.{fmt}"
+        render(record, fmt, out)
+        back = parse(out)
+        assert _cells(back) == _cells(record), seed

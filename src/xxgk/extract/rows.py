@@ -145,9 +145,14 @@ def _standalone(text: str, pos: int, n: int) -> bool:
 
 
 def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
+    """A grid row's pieces. The positions a cell spans (colspan, gridSpan) are that cell, not blank
+    cells of their own: kept as blanks, they would leave the row a blank too many and where its numbers
+    sit a guess (行政事业性收费 | blank | 4 spanning two columns)."""
     assert unit.row is not None
     out: list[tuple[str, str, Provenance]] = []
     for cell in unit.row.cells:
+        if cell.spanned:
+            continue
         text = cell.text.strip()
         ok, _, _ = parse_value(text)
         if not text:

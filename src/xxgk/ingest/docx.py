@@ -214,7 +214,7 @@ class _Emitter:
                     Cell("" if cell.cont else _cell_text(cell), Provenance(None, None, no, r, col + 1, col))
                 )
                 for k in range(1, cell.span):
-                    out.append(Cell("", Provenance(None, None, no, r, col + k + 1, col + k)))
+                    out.append(Cell("", Provenance(None, None, no, r, col + k + 1, col + k), spanned=True))
             rows.append(Row(out, Provenance(table=no, row=r)))
         self.blocks.append(Table(rows, Provenance(table=no)))
         for row in table.rows:

@@ -112,7 +112,13 @@ def table_grid(table, table_no: int, line_base: int | None = None) -> Table:  # 
                     if dr or dc:
                         taken[(r + dr, c + dc)] = True
             for dc in range(1, cs):
-                cells.append(Cell("", Provenance(line, table=table_no, row=r + 1, col=c + dc + 1, x=c + dc)))
+                cells.append(
+                    Cell(
+                        "",
+                        Provenance(line, table=table_no, row=r + 1, col=c + dc + 1, x=c + dc),
+                        spanned=True,
+                    )
+                )
             c += cs
             if len(taken) > MAX_CELLS:
                 raise ValueError("table too large")

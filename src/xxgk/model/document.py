@@ -51,9 +51,10 @@ class Provenance:
 class Cell:
     text: str
     prov: Provenance
+    spanned: bool  # an empty position a cell to its left spans (colspan, gridSpan): not a cell of its own
 
-    def __init__(self, text: str, prov: Provenance) -> None:
-        self.text, self.prov = text, prov
+    def __init__(self, text: str, prov: Provenance, spanned: bool = False) -> None:
+        self.text, self.prov, self.spanned = text, prov, spanned
 
 
 @dataclass(slots=True, init=False)
