@@ -40,6 +40,34 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD: Final = _fold_table()
+
+# HTML elements that begin a new line of text: the HTML reader breaks paragraphs at them, and so does
+# the text reader where a conversion left such markup in a line.
+BLOCK_TAGS: Final = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "td",
+        "th",
+        "tr",
+        "br",
+        "pre",
+        "center",
+        "blockquote",
+        "hr",
+    ]
+)
 _FOOTER: Final = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )

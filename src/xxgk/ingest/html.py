@@ -13,7 +13,7 @@ from typing import Final
 from lxml import etree
 
 from xxgk.errors import UnreadableError
-from xxgk.ingest.clean import clean_text, is_page_footer
+from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
 from xxgk.ingest.decode import decode_text
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
@@ -37,25 +37,6 @@ _DROP: Final = (
 _CHROME: Final = re.compile(
     r"nav|menu|footer|header|breadcrumb|share|toolbar|sidebar|related|xgxx|fenxiang|dayin", re.I
 )
-_BLOCKS: Final = {
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "section",
-    "article",
-    "td",
-    "th",
-    "tr",
-    "br",
-    "pre",
-    "center",
-}
 _WS: Final = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
 
 
@@ -105,7 +86,7 @@ def table_grid(table, table_no: int, line_base: int | None = None) -> Table:  # 
                 cells.append(Cell("", Provenance(line, table=table_no, row=r + 1, col=c + 1, x=c)))
                 c += 1
             rs, cs = _span(td.get("rowspan")), _span(td.get("colspan"))
-            line = _line(td, line_base) if line_base is not None else None
+            line = _line(td, line_base)
             cells.append(Cell(_text(td), Provenance(line, table=table_no, row=r + 1, col=c + 1, x=c)))
             for dr in range(rs):
                 for dc in range(cs):
@@ -184,7 +165,7 @@ class _Walker:
             self.tables += 1
             self.blocks.append(table_grid(el, self.tables))
         else:
-            block = el.tag in _BLOCKS
+            block = el.tag in BLOCK_TAGS
             if block:
                 buf.append("\n")
             buf.append(el.text or "")

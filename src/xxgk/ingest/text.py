@@ -15,37 +15,12 @@ import re
 from typing import Final
 
 from xxgk.errors import UnreadableError
-from xxgk.ingest.clean import clean_text, is_page_footer
+from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 _PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
 _TABLE_TAG: Final = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _TAG: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
-_BREAKING: Final = frozenset(
-    [
-        "p",
-        "div",
-        "br",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "tr",
-        "td",
-        "th",
-        "section",
-        "article",
-        "center",
-        "pre",
-        "blockquote",
-        "hr",
-    ]
-)
 
 
 def _kind(line: str, markdown: bool = False) -> str:
@@ -105,7 +80,7 @@ def _text_lines(line: str) -> list[str]:
         return [_plain(line)]
     pieces, last = [], 0
     for m in _TAG.finditer(line):
-        if m.group(2).lower() in _BREAKING:
+        if m.group(2).lower() in BLOCK_TAGS:
             pieces.append(line[last : m.start()])
             last = m.end()
     pieces.append(line[last:])
@@ -178,11 +153,9 @@ def _html_blocks(lines: list[str], start: int, end: int, table_no: int, path: st
     from xxgk.ingest.html import table_grid
 
     fragment = "\n".join(lines[start:end])
-    opens, closes = (
-        list(_TABLE_TAG.finditer(fragment)),
-        [m for m in _TABLE_TAG.finditer(fragment) if m.group(1)],
-    )
-    before = fragment[: opens[0].start()]
+    tags = list(_TABLE_TAG.finditer(fragment))
+    closes = [m for m in tags if m.group(1)]
+    before = fragment[: tags[0].start()]
     after = fragment[closes[-1].end() :] if closes else ""
     root = etree.fromstring(fragment, etree.HTMLParser(remove_comments=True, remove_pis=True))
     tables = [t for t in root.iter("table") if next(t.iterancestors("table"), None) is None]
