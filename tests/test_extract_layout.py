@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 from itertools import combinations, pairwise
 
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xxgk.extract.match import data_rows, match_rows
-from xxgk.extract.readings import plausible_signs, row_readings
+from xxgk.extract.readings import MAX_READINGS, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
 from xxgk.extract.units import _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
@@ -81,6 +81,35 @@ def test_digit_splits_are_every_cut_and_only_those(tokens, arity):
     assert split == expected or (not expected and all(r.how != "digit-split" for r in readings))
 
 
+_GROUP_TOTALS = tuple(((5 * g, 5 * g + 1, 5 * g + 2, 5 * g + 3), (5 * g + 4,)) for g in range(3))
+
+
+@settings(max_examples=10)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=4, max_size=4), min_size=3, max_size=3))
+def test_long_runs_of_digits_divide_by_the_rows_own_identities(groups):
+    """表四 in web text: 15 cells run together into 21+ digits are too many cuts to list, so only the
+    cuts meeting each group's 总计 are read — exactly the brute-force cuts that meet them."""
+    values = [v for g in groups for v in (*g, sum(g))]
+    joined = "".join(map(str, values))
+    assume(len(joined) == 21)
+    readings = row_readings([_slot(joined)], 15, explicit=False, local=_GROUP_TOTALS)
+    meets = {
+        cut
+        for cut in _every_cut([joined], 15)
+        if all(sum(cut[c] for c in lhs) == cut[rhs[0]] for lhs, rhs in _GROUP_TOTALS)
+    }
+    assert tuple(values) in meets
+    if readings[0].how == "unreadable":
+        assert len(meets) > MAX_READINGS
+    else:
+        assert {r.values for r in readings} == meets
+
+
+def test_too_many_digits_without_identities_abstain():
+    (reading,) = row_readings([_slot("1" * 22)], 15, explicit=False)
+    assert reading.how == "unreadable"
+
+
 def test_as_many_digits_as_columns_divide_one_way_signs_kept():
     (reading,) = row_readings([_slot("-102"), _slot("7")], 4, explicit=False)
     assert (reading.values, reading.parts, reading.sources) == (
@@ -119,6 +148,19 @@ def test_a_wrapped_label_joins_its_row_and_names_it():
     assert len(rows) == 1
     spec = match_rows(rows, REQUESTS)
     assert REQUESTS.rows[next(iter(spec))].key == "not_processed.confirmation"
+
+
+def test_a_wrapped_tail_printed_blank_still_joins_the_numbered_head_it_continues():
+    """'2.申请人 0 … 0' over a grid line with the rest of the label and empty cells is one wrapped row: the
+    tail alone names 缴纳费用, but the joined label follows the template's label further than the tail."""
+    head = LogicalRow("2.申请人", "2.申请人", [_slot("0")] * 7, Provenance(line=1), explicit=True)
+    rest = "逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    tail = LogicalRow(rest, rest, [_slot("")] * 7, Provenance(line=2), explicit=True)
+    rows = data_rows([head, tail], REQUESTS)
+    assert len(rows) == 1
+    (matched,) = match_rows(rows, REQUESTS)
+    assert REQUESTS.rows[matched].key == "other.unpaid_fee"
+    assert [s.raw for s in rows[0].values] == ["0"] * 7
 
 
 def test_label_lines_above_a_value_line_join_it():

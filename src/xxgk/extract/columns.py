@@ -140,3 +140,72 @@ def column_guides(
         if guide is not None:
             out[si] = guide
     return out
+
+
+GRID_STEP: Final = 10.0  # a grid column as a header "centre": far beyond SAME_COLUMN from its neighbours
+
+
+def _grid_header_blocks(units: list[Unit]) -> list[tuple[int, list[_Token]]]:
+    """(last line, tokens) of each run of consecutive digit-free grid rows, each cell at its column."""
+    blocks: list[tuple[int, list[_Token]]] = []
+    run: list[_Token] = []
+    last = -1
+    for unit in units:
+        cells = unit.row.cells if unit.row is not None else []
+        if unit.kind != "row" or _HAS_DIGIT.search(unit.text) or any(c.prov.col is None for c in cells):
+            if run:
+                blocks.append((last, run))
+            run = []
+            continue
+        run += [_Token(normalize(c.text), GRID_STEP * c.prov.col) for c in cells if c.text.strip()]  # type: ignore[operator]
+        last = unit.prov.line or unit.prov.row or last
+    if run:
+        blocks.append((last, run))
+    return blocks
+
+
+def _evidence(row: LogicalRow, arity: int) -> tuple[int, ...] | None:
+    """Where a grid row shows the table's columns: its cells when it has exactly one per column, or
+    its numbers when it has a number in every column."""
+    cells = row.slots if len(row.slots) == arity else row.values if len(row.values) == arity else None
+    if cells is None or any(s.prov.col is None for s in cells):
+        return None
+    cols = tuple(s.prov.col for s in cells)
+    return cols if all(a < b for a, b in pairwise(cols)) else None  # type: ignore[return-value,operator]
+
+
+def grid_guides(
+    units: list[Unit], table: TableSpec, columns: dict[str, ColumnSpec], mapped: dict[int, LogicalRow]
+) -> dict[int, list[int]]:
+    """Spec-row index → grid column of each of its columns, for grid rows with more cells than columns.
+
+    A markdown conversion pads a merged cell with empty cells (`| （二）部分公开 |  |  | 0 |`): which
+    empty cell is padding only the table's columns can tell. They are trusted only where the table is
+    a true grid: the header rows above name each column's position (自然人 … 总计) and every row that
+    shows the columns (one cell or one number per column) shows them there. Tab-separated text, where
+    merged cells shift rows differently, fails that and gets no guide: the layout prior decides.
+    """
+    shown: dict[tuple[str, ...], set[tuple[int, ...]]] = {}
+    for si, row in mapped.items():
+        cols = table.rows[si].columns
+        if row.explicit and (seen := _evidence(row, len(cols))) is not None:
+            shown.setdefault(cols, set()).add(seen)
+    blocks = _grid_header_blocks(units)
+    out: dict[int, list[int]] = {}
+    for si, row in mapped.items():
+        cols = table.rows[si].columns
+        if not row.explicit or len(row.slots) <= len(cols) or any(s.prov.col is None for s in row.slots):
+            continue
+        guide = _header_guide(blocks, [_leaf(columns[c].label) for c in cols], row)
+        if guide is not None and shown.get(cols, set()) <= {tuple(guide)}:
+            out[si] = guide
+    return out
+
+
+def _header_guide(
+    blocks: list[tuple[int, list[_Token]]], leaves: list[str], row: LogicalRow
+) -> list[int] | None:
+    line = row.prov.line or row.prov.row or 0
+    above = [tokens for last, tokens in reversed(blocks) if last < line]
+    guide = next((g for g in (_from_header(t, leaves) for t in above) if g is not None), None)
+    return None if guide is None else [round(g / GRID_STEP) for g in guide]

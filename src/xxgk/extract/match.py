@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Final
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import MARKERS, remember, strip_markers
+from xxgk.extract.labels import MARKERS, normalize, remember, strip_markers
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
@@ -113,7 +114,13 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
                 rank = (nb + na, -score, nb)
                 # a grid row with cells of its own that names its row as well alone is that row printed
                 # blank, not a wrapped label (地方性法规 7 7 7 above a blank 行政规范性文件 row)
-                if any(p.explicit and p.slots and _naming_score(p, table) >= score for p in pieces):
+                if any(
+                    p.explicit
+                    and p.slots
+                    and _naming_score(p, table) >= score
+                    and not _runs_on(joined, p, table)
+                    for p in pieces
+                ):
                     continue
                 if score > 0 and (best is None or rank < best[0]):
                     best = (rank, nb, na, joined)
@@ -123,6 +130,19 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
             i -= nb
         i += 1
     return out
+
+
+def _runs_on(joined: LogicalRow, piece: LogicalRow, table: TableSpec) -> bool:
+    """The joined label follows the printed label of the row the piece names further than the piece
+    alone ('2.申请人' + '逾期未按收费通知…' is that label wrapped; '地方性法规' + '行政规范性文件' is not)."""
+    scores = label_scores(piece, table)
+    label = normalize(table.rows[scores.index(_top(scores))].label)
+    return _common(joined.label, label) > _common(piece.label, label)
+
+
+def _common(a: str, b: str) -> int:
+    """Length of the longest run of characters `a` and `b` share."""
+    return SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _joinable(row: LogicalRow, table: TableSpec) -> bool:

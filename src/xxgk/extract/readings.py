@@ -16,7 +16,9 @@ from xxgk.extract.labels import MINUS, remember
 from xxgk.extract.rows import Slot
 
 MAX_READINGS: Final = 20000
+MAX_NODES: Final = 50_000  # cuts the identity-guided division may visit before abstaining
 _SIGNS: Final = "".join(MINUS)
+_ZERO: Final = Decimal(0)
 
 
 @dataclass(slots=True, init=False)
@@ -38,10 +40,24 @@ class Reading:
         self.values, self.cost, self.sources, self.how, self.parts = values, cost, sources, how, parts
 
 
+Local = tuple[tuple[int, ...], tuple[int, ...]]  # an identity inside one row: Σ lhs = Σ rhs, by column
+
+
 def row_readings(
-    slots: list[Slot], arity: int, explicit: bool, guide: list[float] | None = None
+    slots: list[Slot],
+    arity: int,
+    explicit: bool,
+    guide: list[float] | None = None,
+    local: tuple[Local, ...] = (),
+    grid: list[int] | None = None,
 ) -> list[Reading]:
-    """`guide`: x-centres of the row's columns (layout text), to place numbers of a row with blanks."""
+    """`guide`: x-centres of the row's columns (layout text), to place numbers of a row with blanks.
+
+    `grid`: the grid column of each of the row's columns, for a grid row with padding cells.
+    `local`: the template's identities lying wholly inside this row (表四's 总计 of each group). When
+    run-together digits allow too many divisions to list, only divisions meeting them are listed —
+    what the solver would keep anyway — and the row abstains only if those are still too many.
+    """
     numeric = [i for i, s in enumerate(slots) if s.value is not None]
     if len(numeric) == arity:
         vals = tuple(slots[i].value for i in numeric)
@@ -49,7 +65,7 @@ def row_readings(
     if len(numeric) > arity:
         return _drop_extras(slots, numeric, arity)
     if explicit and len(slots) >= arity:
-        return _blank_align(slots, arity)
+        return _blank_align(slots, arity, grid)
     aligned = _aligned(slots, numeric, arity, guide) if guide else None
     if aligned is not None:
         return [aligned]
@@ -59,9 +75,14 @@ def row_readings(
         and not _spaced(slots, numeric)
         and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity
     ):
-        if comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS:
+        pruned = comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS
+        if pruned and not local:
             return [unreadable(arity)]  # too many digits run together to enumerate: abstain
-        splits = _digit_splits(slots, numeric, arity)
+        splits = (
+            _identity_splits(slots, numeric, arity, local) if pruned else _digit_splits(slots, numeric, arity)
+        )
+        if len(splits) > MAX_READINGS or (pruned and not splits):
+            return [unreadable(arity)]  # the identities leave too many divisions, or none: abstain
         if splits:
             return splits
     return _placements(slots, numeric, arity)
@@ -95,18 +116,21 @@ def unreadable(arity: int) -> Reading:
     return Reading((None,) * arity, 0, (None,) * arity, "unreadable")
 
 
-def _blank_align(slots: list[Slot], arity: int) -> list[Reading]:
-    """Keep `arity` slots in order, dropping only blank ones; prefer drops at the row's edges."""
+def _blank_align(slots: list[Slot], arity: int, grid: list[int] | None = None) -> list[Reading]:
+    """Keep `arity` slots in order, dropping only blank ones; prefer keeping the cells that sit in
+    the table's columns (`grid`), then drops at the row's edges."""
     n = len(slots)
     blanks = [i for i, s in enumerate(slots) if s.value is None]
     best: dict[tuple[Decimal | None, ...], Reading] = {}
     for dropped in combinations(blanks, n - arity):
         drop = set(dropped)
         kept = [i for i in range(n) if i not in drop]
-        interior = sum(1 for i in drop if kept[0] < i < kept[-1])
+        cost = sum(1 for i in drop if kept[0] < i < kept[-1])
+        if grid is not None:
+            cost += (n + 1) * sum(1 for i, col in zip(kept, grid, strict=True) if slots[i].prov.col != col)
         values = tuple(slots[i].value for i in kept)
-        if values not in best or interior < best[values].cost:
-            best[values] = Reading(values, interior, tuple(kept), "blank-align")
+        if values not in best or cost < best[values].cost:
+            best[values] = Reading(values, cost, tuple(kept), "blank-align")
         if len(best) > MAX_READINGS:
             break
     return list(best.values())
@@ -194,12 +218,7 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
             return
         if t == len(tokens):
             if remaining == 0:
-                vals = tuple(_decimal(p) if splittable[i] else tokens[i].value for p, i in acc)
-                out.append(
-                    Reading(
-                        vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc)
-                    )
-                )
+                out.append(_split_reading(acc, tokens, numeric))
             return
         raw = tokens[t].raw
         least = max(1, remaining - room[t + 1])
@@ -209,6 +228,69 @@ def _digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Rea
 
     walk(0, arity, [])
     return out
+
+
+def _split_reading(acc: list[tuple[str, int]], tokens: list[Slot], numeric: list[int]) -> Reading:
+    """One division: (digit piece, token index) per column."""
+    vals = tuple(_decimal(p) if tokens[i].splittable else tokens[i].value for p, i in acc)
+    return Reading(vals, 0, tuple(numeric[i] for _, i in acc), "digit-split", tuple(p for p, _ in acc))
+
+
+class _TooMany(Exception):
+    """The identity-guided division visited more cuts than MAX_NODES: abstain."""
+
+
+def _identity_splits(
+    slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...]
+) -> list[Reading]:
+    """Divisions of run-together digits that meet the row's own identities, cut one column at a time
+    so an identity is checked as soon as its last column is cut (a failed group prunes every longer
+    cut at once). [] when none meets them or the walk exceeds its budget: the row then abstains."""
+    tokens = [slots[i] for i in numeric]
+    width = [len(tok.raw.lstrip(_SIGNS)) if tok.splittable else 1 for tok in tokens]
+    later = [sum(width[t + 1 :]) for t in range(len(tokens))]  # columns the later tokens can still fill
+    due: list[list[Local]] = [[] for _ in range(arity + 1)]
+    for lhs, rhs in local:
+        due[max(lhs + rhs) + 1].append((lhs, rhs))
+    out: list[Reading] = []
+    nodes = [0]
+
+    def walk(t: int, pos: int, acc: list[tuple[str, int]], vals: list[Decimal]) -> None:
+        nodes[0] += 1
+        if nodes[0] > MAX_NODES or len(out) > MAX_READINGS:
+            raise _TooMany
+        if t == len(tokens):
+            if len(acc) == arity:
+                out.append(_split_reading(acc, tokens, numeric))
+            return
+        for piece, end in _next_pieces(tokens[t], pos):
+            cols = arity - len(acc) - 1
+            left = len(tokens) - t - 1 + (end < len(tokens[t].raw))  # tokens still owing a column
+            if not left <= cols <= later[t] + len(tokens[t].raw) - end:
+                continue
+            value = _decimal(piece) if tokens[t].splittable else tokens[t].value or _ZERO
+            nv = [*vals, value]
+            if all(sum(nv[c] for c in lhs) == sum(nv[c] for c in rhs) for lhs, rhs in due[len(nv)]):
+                done = end == len(tokens[t].raw)
+                walk(t + 1 if done else t, 0 if done else end, [*acc, (piece, t)], nv)
+
+    try:
+        walk(0, 0, [], [])
+    except _TooMany:
+        return []
+    return out
+
+
+def _next_pieces(token: Slot, pos: int) -> list[tuple[str, int]]:
+    """The column pieces a token can give from `pos`: (piece, end). A minus sign opens the first;
+    no piece but "0" itself starts with 0; a token that cannot split is one piece."""
+    raw = token.raw
+    if not token.splittable:
+        return [(raw, len(raw))]
+    body = pos + (1 if pos == 0 and raw[:1] in MINUS else 0)
+    if raw[body : body + 1] == "0":
+        return [(raw[pos : body + 1], body + 1)]
+    return [(raw[pos:end], end) for end in range(body + 1, len(raw) + 1)]
 
 
 def _digit_per_column(tokens: list[Slot], splittable: list[bool], numeric: list[int]) -> Reading:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from xxgk.extract.columns import column_guides
+from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, is_header, match_rows
-from xxgk.extract.readings import Reading, plausible_signs, row_readings
+from xxgk.extract.readings import Local, Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.template import TableSpec, Template
@@ -124,15 +124,30 @@ def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRo
 
 
 def _choices(
-    table: TableSpec, template: Template, mapped: dict[int, LogicalRow], guides: dict[int, list[float]]
+    table: TableSpec,
+    template: Template,
+    mapped: dict[int, LogicalRow],
+    guides: dict[int, list[float]],
+    grids: dict[int, list[int]],
 ) -> list[RowChoice]:
     out = []
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
-        readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si))
+        local = _local_identities(_cell_keys(table, si), template)
+        readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
+
+
+def _local_identities(keys: tuple[str, ...], template: Template) -> tuple[Local, ...]:
+    """The template's identities lying wholly inside one row, as column positions in that row."""
+    at = {k: c for c, k in enumerate(keys)}
+    return tuple(
+        (tuple(at[k] for k in i.lhs), tuple(at[k] for k in i.rhs))
+        for i in template.identities
+        if all(k in at for k in i.cells)
+    )
 
 
 def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:
@@ -176,7 +191,8 @@ def extract_table(
         spec_to_obs = match_rows(rows, table)
         mapped = {si: rows[o] for si, o in spec_to_obs.items()}
         mapped, column_extras = drop_subtotal_columns(units, table, mapped)
-    choices = _choices(table, template, mapped, column_guides(units, table, template.columns, mapped))
+    guides = column_guides(units, table, template.columns, mapped)
+    choices = _choices(table, template, mapped, guides, grid_guides(units, table, template.columns, mapped))
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
     values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)

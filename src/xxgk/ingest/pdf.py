@@ -136,15 +136,29 @@ def _open(data: bytes, path: str):  # type: ignore[no-untyped-def]
 Grouper = Callable[[list[Glyph]], list[list[Glyph]]]
 
 
+def char_unit(pages: list[list[Glyph]]) -> float:
+    """Half the median width of a CJK glyph over the whole document: one text column.
+
+    One unit for every page, so a table continued on a page of prose (wider glyphs) keeps the same
+    columns as on its first page: a per-page unit shifted columns and made blank cells look like
+    their neighbours' numbers.
+    """
+    widths = [
+        (g.right - g.left) / len(g.ch)
+        for glyphs in pages
+        for g in glyphs
+        if any("\u4e00" <= c <= "\u9fff" for c in g.ch)
+    ]
+    return (statistics.median(widths) if widths else 10.0) / 2
+
+
 def add_page_lines(
-    blocks: list[Paragraph], glyphs: list[Glyph], page_no: int, grouper: Grouper = group_lines
+    blocks: list[Paragraph], glyphs: list[Glyph], page_no: int, unit: float, grouper: Grouper = group_lines
 ) -> None:
     """One page's glyphs (or OCR boxes) → layout paragraphs; page footers dropped.
 
     `grouper` builds the visual lines: `group_lines` for a text layer, the OCR row grouping for a scan.
     """
-    widths = [(g.right - g.left) / len(g.ch) for g in glyphs if any("\u4e00" <= c <= "\u9fff" for c in g.ch)]
-    unit = (statistics.median(widths) if widths else 10.0) / 2
     for line in grouper(glyphs):
         text = clean_text(layout_line(line, unit)).rstrip()
         if text.strip() and not is_page_footer(text):
@@ -167,8 +181,9 @@ def read_pdf(data: bytes, path: str) -> Document:
 
             pages, fmt, grouper = ocr_pages(pdf, path), "pdf-ocr", group_rows
         blocks: list[Paragraph] = []
+        unit = char_unit(pages)
         for page_no, glyphs in enumerate(pages, 1):
-            add_page_lines(blocks, glyphs, page_no, grouper)
+            add_page_lines(blocks, glyphs, page_no, unit, grouper)
     finally:
         pdf.close()
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
