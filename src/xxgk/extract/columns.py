@@ -190,22 +190,29 @@ def grid_guides(
         cols = table.rows[si].columns
         if row.explicit and (seen := _evidence(row, len(cols))) is not None:
             shown.setdefault(cols, set()).add(seen)
-    blocks = _grid_header_blocks(units)
+    blocks: list[tuple[int, list[_Token]]] | None = None
+    found: dict[tuple[tuple[str, ...], int], list[int] | None] = {}  # (columns, header block) → guide
     out: dict[int, list[int]] = {}
     for si, row in mapped.items():
         cols = table.rows[si].columns
         if not row.explicit or len(row.slots) <= len(cols) or any(s.prov.col is None for s in row.slots):
             continue
-        guide = _header_guide(blocks, [_leaf(columns[c].label) for c in cols], row)
+        if len(shown.get(cols, ())) > 1:
+            continue  # rows disagree on where the columns are: not a true grid
+        blocks = _grid_header_blocks(units) if blocks is None else blocks
+        line = row.prov.line or row.prov.row or 0
+        above = sum(1 for last, _ in blocks if last < line)
+        if (cols, above) not in found:
+            leaves = [_leaf(columns[c].label) for c in cols]
+            found[cols, above] = _header_guide(blocks[:above], leaves)
+        guide = found[cols, above]
         if guide is not None and shown.get(cols, set()) <= {tuple(guide)}:
             out[si] = guide
     return out
 
 
-def _header_guide(
-    blocks: list[tuple[int, list[_Token]]], leaves: list[str], row: LogicalRow
-) -> list[int] | None:
-    line = row.prov.line or row.prov.row or 0
-    above = [tokens for last, tokens in reversed(blocks) if last < line]
-    guide = next((g for g in (_from_header(t, leaves) for t in above) if g is not None), None)
+def _header_guide(above: list[tuple[int, list[_Token]]], leaves: list[str]) -> list[int] | None:
+    """The columns named by the nearest header block (of those above the row) that names them all."""
+    headers = (_from_header(tokens, leaves) for _, tokens in reversed(above))
+    guide = next((g for g in headers if g is not None), None)
     return None if guide is None else [round(g / GRID_STEP) for g in guide]

@@ -9,7 +9,7 @@ from typing import Any
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, is_header, match_rows
-from xxgk.extract.readings import Local, Reading, plausible_signs, row_readings
+from xxgk.extract.readings import Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.template import TableSpec, Template
@@ -133,21 +133,11 @@ def _choices(
     out = []
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
-        local = _local_identities(_cell_keys(table, si), template)
+        local = template.row_identities[_cell_keys(table, si)]
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
-
-
-def _local_identities(keys: tuple[str, ...], template: Template) -> tuple[Local, ...]:
-    """The template's identities lying wholly inside one row, as column positions in that row."""
-    at = {k: c for c, k in enumerate(keys)}
-    return tuple(
-        (tuple(at[k] for k in i.lhs), tuple(at[k] for k in i.rhs))
-        for i in template.identities
-        if all(k in at for k in i.cells)
-    )
 
 
 def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:

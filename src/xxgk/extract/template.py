@@ -84,6 +84,8 @@ class Template:
     sets: dict[str, tuple[str, ...]]
     cell_columns: dict[str, ColumnSpec]
     cell_labels: dict[str, str]
+    # identities lying wholly inside one template row, as (lhs, rhs) column positions, by the row's keys
+    row_identities: dict[tuple[str, ...], tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]]
 
     def table(self, key: str) -> TableSpec:
         return next(t for t in self.tables if t.key == key)
@@ -151,6 +153,18 @@ def _identities(items: list[dict[str, Any]], sets: dict[str, tuple[str, ...]]) -
     return tuple(out)
 
 
+def _inside(
+    keys: tuple[str, ...], identities: tuple[Identity, ...]
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """The identities whose every cell is in one row (表四's 总计 of each group), by column position."""
+    at = {k: c for c, k in enumerate(keys)}
+    return tuple(
+        (tuple(at[k] for k in i.lhs), tuple(at[k] for k in i.rhs))
+        for i in identities
+        if all(k in at for k in i.cells)
+    )
+
+
 def _read(name: str) -> dict[str, Any]:
     text = resources.files("xxgk.extract.templates").joinpath(name).read_text(encoding="utf-8")
     return tomllib.loads(text)
@@ -197,7 +211,9 @@ def _build_template(name: str) -> Template:
         for row in t.rows
         for key, col in zip(row.keys, row.columns, strict=True)
     }
+    identities = _identities(common["identities"], sets)
     return Template(
+        row_identities={row.keys: _inside(row.keys, identities) for t in tables for row in t.rows},
         cell_columns=cell_columns,
         cell_labels=cell_labels,
         name=own["name"],
@@ -207,6 +223,6 @@ def _build_template(name: str) -> Template:
         markers=tuple(normalize(m) for m in own["markers"]),
         columns=columns,
         tables=tables,
-        identities=_identities(common["identities"], sets),
+        identities=identities,
         sets=sets,
     )
