@@ -185,6 +185,15 @@ def grid_guides(
     shows the columns (one cell or one number per column) shows them there. Tab-separated text, where
     merged cells shift rows differently, fails that and gets no guide: the layout prior decides.
     """
+    padded = [
+        si
+        for si, row in mapped.items()
+        if row.explicit
+        and len(row.slots) > len(table.rows[si].columns)
+        and all(s.prov.col is not None for s in row.slots)
+    ]
+    if not padded:
+        return {}
     shown: dict[tuple[str, ...], set[tuple[int, ...]]] = {}
     for si, row in mapped.items():
         cols = table.rows[si].columns
@@ -193,10 +202,8 @@ def grid_guides(
     blocks: list[tuple[int, list[_Token]]] | None = None
     found: dict[tuple[tuple[str, ...], int], list[int] | None] = {}  # (columns, header block) → guide
     out: dict[int, list[int]] = {}
-    for si, row in mapped.items():
-        cols = table.rows[si].columns
-        if not row.explicit or len(row.slots) <= len(cols) or any(s.prov.col is None for s in row.slots):
-            continue
+    for si in padded:
+        row, cols = mapped[si], table.rows[si].columns
         if len(shown.get(cols, ())) > 1:
             continue  # rows disagree on where the columns are: not a true grid
         blocks = _grid_header_blocks(units) if blocks is None else blocks
