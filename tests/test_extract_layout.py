@@ -7,11 +7,11 @@ import re
 from decimal import Decimal
 from itertools import combinations, pairwise
 
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from xxgk.extract.match import data_rows, match_rows
-from xxgk.extract.readings import MAX_READINGS, plausible_signs, row_readings
+from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.template import load_template
 from xxgk.extract.units import _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
@@ -84,25 +84,29 @@ def test_digit_splits_are_every_cut_and_only_those(tokens, arity):
 _GROUP_TOTALS = tuple(((5 * g, 5 * g + 1, 5 * g + 2, 5 * g + 3), (5 * g + 4,)) for g in range(3))
 
 
-@settings(max_examples=10)
-@given(st.lists(st.lists(st.integers(0, 12), min_size=4, max_size=4), min_size=3, max_size=3))
-def test_long_runs_of_digits_divide_by_the_rows_own_identities(groups):
-    """表四 in web text: 15 cells run together into 21+ digits are too many cuts to list, so only the
-    cuts meeting each group's 总计 are read — exactly the brute-force cuts that meet them."""
+@settings(
+    max_examples=10, suppress_health_check=[HealthCheck.filter_too_much]
+)  # ~70% of draws miss 21 digits
+@given(
+    st.lists(st.lists(st.integers(0, 12), min_size=4, max_size=4), min_size=3, max_size=3),
+    st.sampled_from([0, 0, 1, -1, 3]),
+)
+def test_long_runs_of_digits_divide_by_the_rows_own_identities(groups, error):
+    """表四 in web text: 15 cells run together into 21 digits are too many cuts to list, so only the
+    cuts breaking the fewest of each group's 总计 are read — exactly those found by brute force, the
+    printed (possibly wrong) numbers among them."""
     values = [v for g in groups for v in (*g, sum(g))]
+    values[4] = max(values[4] + error, 0)  # a report whose first 总计 may be wrong
     joined = "".join(map(str, values))
     assume(len(joined) == 21)
     readings = row_readings([_slot(joined)], 15, explicit=False, local=_GROUP_TOTALS)
-    meets = {
-        cut
-        for cut in _every_cut([joined], 15)
-        if all(sum(cut[c] for c in lhs) == cut[rhs[0]] for lhs, rhs in _GROUP_TOTALS)
-    }
-    assert tuple(values) in meets
-    if readings[0].how == "unreadable":
-        assert len(meets) > MAX_READINGS
-    else:
-        assert {r.values for r in readings} == meets
+    cuts = _every_cut([joined], 15)
+    broken = {cut: sum(sum(cut[c] for c in lhs) != cut[rhs[0]] for lhs, rhs in _GROUP_TOTALS) for cut in cuts}
+    least = min(broken.values())
+    fewest = {cut for cut, n in broken.items() if n == least}
+    assert tuple(values) in fewest
+    assert readings[0].how != "unreadable"
+    assert {r.values for r in readings} == fewest
 
 
 def test_too_many_digits_without_identities_abstain():

@@ -271,6 +271,29 @@ def test_generated_pdf_with_blank_cells_reads_exactly(tmp_path):
         _round_trip(tmp_path, record, "pdf")
 
 
+@pytest.mark.skipif(not HAS_LO, reason="LibreOffice not installed")
+def test_rendered_pdf_keeps_every_row_when_a_merged_label_crosses_a_page(tmp_path):
+    """LibreOffice drops whole rows when a vertically merged cell (（三）不予公开 over 8 rows) crosses a
+    page break; the PDF is laid out with such cells drawn as borderless stacks, so every row prints."""
+    import random
+
+    from docx import Document
+
+    from xxgk.generate import blank_zeros, random_record
+    from xxgk.render.docx import render_docx
+
+    rng = random.Random(121)
+    record = blank_zeros(random_record(rng, "2019"), rng, "all")
+    render_docx(record, tmp_path / "for-pdf.docx", row_merges=False)
+    assert "w:vMerge" not in Document(str(tmp_path / "for-pdf.docx")).element.xml
+    for paragraphs in (0, 4, 8):
+        record.setdefault("sections", {})["requests"] = {
+            "title": "三、收到和处理政府信息公开申请情况",
+            "text": "\n".join(["本年度依申请公开工作依法规范开展，答复及时。"] * paragraphs),
+        }
+        _round_trip(tmp_path, record, "pdf")
+
+
 def _with_subtotal_rows(page: bytes) -> bytes:
     """The page with a 小计 row after each group of 表三 (不予公开, 无法提供, 不予处理), summing the group's
     printed numbers column by column (a column with no number stays blank), as some reports add."""

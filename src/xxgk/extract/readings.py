@@ -243,42 +243,61 @@ class _TooMany(Exception):
 def _identity_splits(
     slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...]
 ) -> list[Reading]:
-    """Divisions of run-together digits that meet the row's own identities, cut one column at a time
-    so an identity is checked as soon as its last column is cut (a failed group prunes every longer
-    cut at once). [] when none meets them or the walk exceeds its budget: the row then abstains."""
-    tokens = [slots[i] for i in numeric]
-    width = [len(tok.raw.lstrip(_SIGNS)) if tok.splittable else 1 for tok in tokens]
-    later = [sum(width[t + 1 :]) for t in range(len(tokens))]  # columns the later tokens can still fill
-    due: list[list[Local]] = [[] for _ in range(arity + 1)]
-    for lhs, rhs in local:
-        due[max(lhs + rhs) + 1].append((lhs, rhs))
-    out: list[Reading] = []
-    nodes = [0]
+    """Divisions of run-together digits that break the fewest of the row's own identities: those
+    meeting all of them, else (the report's arithmetic is wrong) those breaking one, and so on — the
+    solver would keep no others. [] when the walk exceeds its budget: the row then abstains."""
+    for slack in range(len(local) + 1):
+        try:
+            found = _SplitWalk(slots, numeric, arity, local, slack).run()
+        except _TooMany:
+            return []
+        if found:
+            return found
+    return []
 
-    def walk(t: int, pos: int, acc: list[tuple[str, int]], vals: list[Decimal]) -> None:
-        nodes[0] += 1
-        if nodes[0] > MAX_NODES or len(out) > MAX_READINGS:
+
+class _SplitWalk:
+    """Cuts one column at a time, so an identity is checked as soon as its last column is cut: a
+    group that fails prunes every longer cut at once. `slack`: identities a division may break."""
+
+    def __init__(
+        self, slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...], slack: int
+    ):
+        self.tokens = [slots[i] for i in numeric]
+        self.numeric, self.arity, self.slack = numeric, arity, slack
+        width = [len(tok.raw.lstrip(_SIGNS)) if tok.splittable else 1 for tok in self.tokens]
+        self.later = [sum(width[t + 1 :]) for t in range(len(self.tokens))]  # columns later tokens can fill
+        self.due: list[list[Local]] = [[] for _ in range(arity + 1)]
+        for lhs, rhs in local:
+            self.due[max(lhs + rhs) + 1].append((lhs, rhs))
+        self.out: list[Reading] = []
+        self.nodes = 0
+
+    def run(self) -> list[Reading]:
+        self._walk(0, 0, [], [], 0)
+        return self.out
+
+    def _walk(self, t: int, pos: int, acc: list[tuple[str, int]], vals: list[Decimal], broken: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES or len(self.out) > MAX_READINGS:
             raise _TooMany
+        tokens = self.tokens
         if t == len(tokens):
-            if len(acc) == arity:
-                out.append(_split_reading(acc, tokens, numeric))
+            if len(acc) == self.arity:
+                self.out.append(_split_reading(acc, tokens, self.numeric))
             return
         for piece, end in _next_pieces(tokens[t], pos):
-            cols = arity - len(acc) - 1
+            cols = self.arity - len(acc) - 1
             left = len(tokens) - t - 1 + (end < len(tokens[t].raw))  # tokens still owing a column
-            if not left <= cols <= later[t] + len(tokens[t].raw) - end:
+            if not left <= cols <= self.later[t] + len(tokens[t].raw) - end:
                 continue
-            value = _decimal(piece) if tokens[t].splittable else tokens[t].value or _ZERO
-            nv = [*vals, value]
-            if all(sum(nv[c] for c in lhs) == sum(nv[c] for c in rhs) for lhs, rhs in due[len(nv)]):
+            nv = [*vals, _decimal(piece) if tokens[t].splittable else tokens[t].value or _ZERO]
+            now = broken + sum(
+                sum(nv[c] for c in lhs) != sum(nv[c] for c in rhs) for lhs, rhs in self.due[len(nv)]
+            )
+            if now <= self.slack:
                 done = end == len(tokens[t].raw)
-                walk(t + 1 if done else t, 0 if done else end, [*acc, (piece, t)], nv)
-
-    try:
-        walk(0, 0, [], [])
-    except _TooMany:
-        return []
-    return out
+                self._walk(t + 1 if done else t, 0 if done else end, [*acc, (piece, t)], nv, now)
 
 
 def _next_pieces(token: Slot, pos: int) -> list[tuple[str, int]]:

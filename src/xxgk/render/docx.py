@@ -47,7 +47,34 @@ def _set_widths(table, width: int) -> None:  # type: ignore[no-untyped-def]
             cell.width = Cm(w)
 
 
-def _table(doc, grid: Grid) -> None:  # type: ignore[no-untyped-def]
+def _open_edges(cell, top: bool, bottom: bool) -> None:  # type: ignore[no-untyped-def]
+    """Hide a cell's top and/or bottom border, so stacked cells read as one merged cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tcBorders")
+    for edge, hidden in (("top", top), ("bottom", bottom)):
+        if hidden:
+            line = OxmlElement(f"w:{edge}")
+            line.set(qn("w:val"), "nil")
+            borders.append(line)
+    cell._tc.get_or_add_tcPr().append(borders)
+
+
+def _stack(table, r: int, c: int, cell) -> object:  # type: ignore[no-untyped-def]
+    """A cell spanning rows drawn as cells stacked without borders between them, text in the first.
+
+    For PDF output only: LibreOffice (7.x) drops whole table rows when a vertically merged cell
+    crosses a page break (表三's group labels), so the PDF is laid out from a DOCX without vMerge."""
+    for k in range(cell.rowspan):
+        part = table.cell(r + k, c)
+        if cell.colspan > 1:
+            part = part.merge(table.cell(r + k, c + cell.colspan - 1))
+        _open_edges(part, top=k > 0, bottom=k < cell.rowspan - 1)
+    return table.cell(r, c)
+
+
+def _table(doc, grid: Grid, row_merges: bool = True) -> None:  # type: ignore[no-untyped-def]
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     rows = dense(grid)
@@ -61,7 +88,9 @@ def _table(doc, grid: Grid) -> None:  # type: ignore[no-untyped-def]
             while c < width and rows[r][c] is not cell:
                 c += 1
             target = table.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
+            if cell.rowspan > 1 and not row_merges:
+                target = _stack(table, r, c, cell)
+            elif cell.rowspan > 1 or cell.colspan > 1:
                 target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
             para = target.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -69,7 +98,8 @@ def _table(doc, grid: Grid) -> None:  # type: ignore[no-untyped-def]
             c += cell.colspan
 
 
-def render_docx(record: dict[str, Any], out: Path) -> None:
+def render_docx(record: dict[str, Any], out: Path, row_merges: bool = True) -> None:
+    """`row_merges=False` draws cells spanning rows as borderless stacks (the PDF path: see _stack)."""
     from docx import Document
 
     doc = Document()
@@ -83,5 +113,5 @@ def render_docx(record: dict[str, Any], out: Path) -> None:
         for p in part.paragraphs:
             _paragraph(doc, p)
         if part.grid:
-            _table(doc, part.grid)
+            _table(doc, part.grid, row_merges)
     doc.save(str(out))

@@ -1,4 +1,5 @@
-"""Record → PDF: the DOCX rendering converted by LibreOffice headless (one private profile per call)."""
+"""Record → PDF: the DOCX rendering (row merges drawn as borderless stacks) converted by LibreOffice
+headless (one private profile per call)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,6 @@ def render_pdf(record: dict[str, Any], out: Path) -> None:
 
     with tempfile.TemporaryDirectory(prefix="xxgk-render-") as tmp:
         docx = Path(tmp) / "report.docx"
-        render_docx(record, docx)
+        render_docx(record, docx, row_merges=False)
         pdf = convert(docx, "pdf", Path(tmp))
         shutil.copyfile(pdf, out)
