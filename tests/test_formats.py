@@ -318,14 +318,20 @@ def _with_subtotal_rows(page: bytes) -> bytes:
     return lxml_html.tostring(doc, encoding="utf-8")
 
 
+def _edited_page(tmp_path, gold: dict, edit):
+    """The gold record rendered as an HTML page, then edited as some reports print it."""
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    page.write_bytes(edit(page.read_bytes()))
+    return page
+
+
 @pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
 def test_subtotal_rows_a_report_adds_take_no_template_row(tmp_path, gold_path):
     """Even after a row printed blank: '8.属于行政查询事项' with empty cells, then '小计 0 0 …', is two
     rows, not one wrapped label holding the subtotal's numbers."""
     gold = load_gold(gold_path)
-    page = tmp_path / "report.html"
-    render(gold, "html", page)
-    page.write_bytes(_with_subtotal_rows(page.read_bytes()))
+    page = _edited_page(tmp_path, gold, _with_subtotal_rows)
     assert page.read_text(encoding="utf-8").count("<td>小计</td>") == 3
     back = parse(page)
     assert _cells(back) == _cells(gold)
@@ -379,9 +385,7 @@ def _with_subtotal_column(page: bytes) -> bytes:
 @pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
 def test_subtotal_column_a_report_adds_is_kept_apart(tmp_path, gold_path):
     gold = load_gold(gold_path)
-    page = tmp_path / "report.html"
-    render(gold, "html", page)
-    page.write_bytes(_with_subtotal_column(page.read_bytes()))
+    page = _edited_page(tmp_path, gold, _with_subtotal_column)
     assert page.read_text(encoding="utf-8").count("<th>小计</th>") == 1
     back = parse(page)
     assert _cells(back) == _cells(gold)
@@ -412,9 +416,7 @@ def _with_rows_the_template_lacks(page: bytes) -> bytes:
 def test_rows_the_template_lacks_never_fill_a_row_printed_blank(tmp_path, gold_path):
     """'地方性法规 7 7 7' then a blank '行政规范性文件' row: two rows, not one wrapped label."""
     gold = load_gold(gold_path)
-    page = tmp_path / "report.html"
-    render(gold, "html", page)
-    page.write_bytes(_with_rows_the_template_lacks(page.read_bytes()))
+    page = _edited_page(tmp_path, gold, _with_rows_the_template_lacks)
     assert "<td>地方性法规</td><td>7</td>" in page.read_text(encoding="utf-8")
     back = parse(page)
     assert _cells(back) == _cells(gold)

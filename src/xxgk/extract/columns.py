@@ -11,6 +11,7 @@ right. Positions are in characters of the line (Provenance.x).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Final
@@ -38,26 +39,36 @@ def _leaf(label: str) -> str:
     return normalize(label.split("·")[-1])
 
 
-def _header_blocks(units: list[Unit]) -> list[tuple[int, list[_Token]]]:
-    """(last line, tokens) of each run of consecutive digit-free text lines."""
-    blocks: list[tuple[int, list[_Token]]] = []
+Block = tuple[int, list[_Token]]  # (last line, header words) of a run of digit-free lines
+
+
+def _blocks(units: list[Unit], words: Callable[[Unit], list[_Token] | None]) -> list[Block]:
+    """Runs of consecutive units that `words` reads as header words (None ends a run)."""
+    blocks: list[Block] = []
     run: list[_Token] = []
     last = -1
     for unit in units:
-        if unit.kind != "text" or _HAS_DIGIT.search(unit.text) or unit.prov.x is None:
+        found = None if _HAS_DIGIT.search(unit.text) else words(unit)
+        if found is None:
             if run:
                 blocks.append((last, run))
             run = []
             continue
-        base = unit.prov.x
-        run += [
-            _Token(normalize(m.group()), base + m.start() + len(m.group()) / 2)
-            for m in _WORD.finditer(unit.text)
-        ]
-        last = unit.prov.line or last
+        run += found
+        last = unit.prov.line or unit.prov.row or last
     if run:
         blocks.append((last, run))
     return blocks
+
+
+def _text_words(unit: Unit) -> list[_Token] | None:
+    """A layout text line's words, each at its character centre."""
+    if unit.kind != "text" or unit.prov.x is None:
+        return None
+    base = unit.prov.x
+    return [
+        _Token(normalize(m.group()), base + m.start() + len(m.group()) / 2) for m in _WORD.finditer(unit.text)
+    ]
 
 
 def _clusters(centres: list[float]) -> list[float]:
@@ -120,7 +131,7 @@ def column_guides(
     units: list[Unit], table: TableSpec, columns: dict[str, ColumnSpec], mapped: dict[int, LogicalRow]
 ) -> dict[int, list[float]]:
     """Spec-row index → x-centre of each of its columns, for text rows that left cells out."""
-    blocks = _header_blocks(units)
+    blocks = _blocks(units, _text_words)
     peers = [
         (cols, r)
         for si, r in mapped.items()
@@ -145,23 +156,11 @@ def column_guides(
 GRID_STEP: Final = 10.0  # a grid column as a header "centre": far beyond SAME_COLUMN from its neighbours
 
 
-def _grid_header_blocks(units: list[Unit]) -> list[tuple[int, list[_Token]]]:
-    """(last line, tokens) of each run of consecutive digit-free grid rows, each cell at its column."""
-    blocks: list[tuple[int, list[_Token]]] = []
-    run: list[_Token] = []
-    last = -1
-    for unit in units:
-        cells = unit.row.cells if unit.row is not None else []
-        if unit.kind != "row" or _HAS_DIGIT.search(unit.text) or any(c.prov.col is None for c in cells):
-            if run:
-                blocks.append((last, run))
-            run = []
-            continue
-        run += [_Token(normalize(c.text), GRID_STEP * c.prov.col) for c in cells if c.text.strip()]  # type: ignore[operator]
-        last = unit.prov.line or unit.prov.row or last
-    if run:
-        blocks.append((last, run))
-    return blocks
+def _grid_words(unit: Unit) -> list[_Token] | None:
+    """A grid row's cell texts, each at its column (scaled by GRID_STEP)."""
+    if unit.kind != "row" or unit.row is None or any(c.prov.col is None for c in unit.row.cells):
+        return None
+    return [_Token(normalize(c.text), GRID_STEP * c.prov.col) for c in unit.row.cells if c.text.strip()]  # type: ignore[operator]
 
 
 def _evidence(row: LogicalRow, arity: int) -> tuple[int, ...] | None:
@@ -199,14 +198,14 @@ def grid_guides(
         cols = table.rows[si].columns
         if row.explicit and (seen := _evidence(row, len(cols))) is not None:
             shown.setdefault(cols, set()).add(seen)
-    blocks: list[tuple[int, list[_Token]]] | None = None
+    blocks: list[Block] | None = None
     found: dict[tuple[tuple[str, ...], int], list[int] | None] = {}  # (columns, header block) → guide
     out: dict[int, list[int]] = {}
     for si in padded:
         row, cols = mapped[si], table.rows[si].columns
         if len(shown.get(cols, ())) > 1:
             continue  # rows disagree on where the columns are: not a true grid
-        blocks = _grid_header_blocks(units) if blocks is None else blocks
+        blocks = _blocks(units, _grid_words) if blocks is None else blocks
         line = row.prov.line or row.prov.row or 0
         above = sum(1 for last, _ in blocks if last < line)
         if (cols, above) not in found:
@@ -218,7 +217,7 @@ def grid_guides(
     return out
 
 
-def _header_guide(above: list[tuple[int, list[_Token]]], leaves: list[str]) -> list[int] | None:
+def _header_guide(above: list[Block], leaves: list[str]) -> list[int] | None:
     """The columns named by the nearest header block (of those above the row) that names them all."""
     headers = (_from_header(tokens, leaves) for _, tokens in reversed(above))
     guide = next((g for g in headers if g is not None), None)
