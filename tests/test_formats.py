@@ -446,3 +446,39 @@ def test_blank_cells_beside_merged_cells_read_exactly(tmp_path, fmt, template):
         render(record, fmt, out)
         back = parse(out)
         assert _cells(back) == _cells(record), seed
+
+
+def _title_in_head_only(page: bytes) -> bytes:
+    """As many CMS pages print a report: no heading in the article (the title is only the page's
+    <title>), an opening sentence that mentions 本报告 and the year, and header cells that span two
+    rows printed as a cell over an empty one."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    doc = lxml_html.fromstring(page)
+    heading = doc.find(".//h1")
+    intro = etree.Element("p")
+    intro.text = "根据《中华人民共和国政府信息公开条例》规定编制本报告。本报告中所列数据统计期限为2021年1月1日至12月31日。"
+    heading.getparent().replace(heading, intro)
+    for row in doc.xpath("//tr[th[@rowspan='2']]"):
+        below, at = row.getnext(), 0
+        for cell in row:
+            if cell.get("rowspan") == "2":
+                del cell.attrib["rowspan"]
+                below.insert(at, etree.Element("th"))
+                at += 1
+            else:
+                at += int(cell.get("colspan", "1"))
+    return lxml_html.tostring(doc, encoding="utf-8")
+
+
+@pytest.mark.parametrize("gold_path", GOLDS[-3:], ids=[g.stem for g in GOLDS[-3:]])
+def test_page_titled_only_in_its_head(tmp_path, gold_path):
+    """The agency comes from the page's <title>, not from the opening sentence that mentions the report;
+    the empty cells under the headers take no column of their own."""
+    gold = load_gold(gold_path)
+    page = _edited_page(tmp_path, gold, _title_in_head_only)
+    assert b"<h1>" not in page.read_bytes() and page.read_text(encoding="utf-8").count("<th></th>") == 7
+    back = parse(page)
+    assert back["agency"] == gold["agency"]
+    assert _cells(back) == _cells(gold)

@@ -14,6 +14,7 @@ _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告.*$")
 _PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_SENTENCE_END: Final = "。"  # a line holding a full stop is prose that mentions 本报告, not the title
 LEGACY_MARKERS = tuple(normalize(m) for m in ("指标名称", "计量单位", "历年累计", "本年度", "概述"))
 
 
@@ -26,12 +27,12 @@ def _title_window(units: list[Unit]) -> tuple[str, str]:
     """(title text, the line before it) — the title may be wrapped over two or three short lines."""
     head = [u for u in units[:40] if u.kind == "text"]
     for j, unit in enumerate(head):
-        if "报告" not in unit.text or len(unit.text) > 80:
+        if "报告" not in unit.text or len(unit.text) > 80 or _SENTENCE_END in unit.text:
             continue
         for width in (1, 2, 3):
             i = j - width + 1
             lines = [_clean(u.text) for u in head[max(i, 0) : j + 1]]
-            if i < 0 or any(len(t) > 80 for t in lines):
+            if i < 0 or any(len(t) > 80 or _SENTENCE_END in t for t in lines):
                 break
             joined = "".join(lines)
             if ("信息公开" in joined or "政务公开" in joined) and _YEAR.search(joined):

@@ -177,6 +177,14 @@ class _Walker:
             buf.append(el.tail)
 
 
+_TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+def _titled(text: str) -> bool:
+    """A heading naming the report and its year; a sentence that mentions 本报告 is not one."""
+    return "报告" in text and "。" not in text and len(text) <= 80 and _TITLE_YEAR.search(text) is not None
+
+
 def read_html(data: bytes, path: str) -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise UnreadableError(
@@ -199,7 +207,7 @@ def read_html(data: bytes, path: str) -> Document:
     except ValueError as exc:
         raise UnreadableError(path, "网页中的表格过大") from exc
     title = root.findtext(".//title")
-    if title and not any(isinstance(b, Paragraph) and "报告" in b.text for b in blocks[:30]):
+    if title and not any(isinstance(b, Paragraph) and _titled(b.text) for b in blocks[:30]):
         blocks.insert(0, Paragraph(_WS.sub(" ", title).strip(), Provenance(line=0)))
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="html")
     return Document(blocks=blocks, source=source)
