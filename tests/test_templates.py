@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from xxgk.api import parse
 from xxgk.extract.template import load_template
 
@@ -35,3 +37,30 @@ def test_legacy_report_is_recognised_not_force_fitted():
     assert record["year"] == 2015 and record["agency"] == "某某县人民政府"
     assert not {"proactive", "requests", "appeals"} & set(record)
     assert "overview" in record["sections"]
+
+
+TITLES = {
+    "北京市朝阳区人民政府2023年政府信息公开工作年度报告": "北京市朝阳区人民政府",
+    "2023年北京市朝阳区人民政府政府信息公开工作年度报告": "北京市朝阳区人民政府",
+    "北京市司法局关于2023年度政府信息公开工作的年度报告": "北京市司法局",
+    "关于北京市朝阳区2023年政府信息公开工作年度报告": "北京市朝阳区",
+    "北京市朝阳区人民政府政府信息公开工作年度报告（2023年）": "北京市朝阳区人民政府",
+    "北京市朝阳区教育委员会2023年政府信息公开年报": "北京市朝阳区教育委员会",
+    "上海市浦东新区人民政府办公室 2023 年政务公开工作年度报告": "上海市浦东新区人民政府办公室",
+}
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_agency_is_the_title_without_year_and_report_words(title):
+    """The agency as the title prints it, whatever order and wording the title uses; the opening
+    sentence that mentions 本报告 is never taken for the title."""
+    from xxgk.api import parse_text
+
+    text = (
+        f"{title}\n根据《中华人民共和国政府信息公开条例》编制本报告。本报告中所列数据统计期限为2023年1月1日至12月31日。\n"
+        "一、总体情况\n2023年，本机关认真贯彻《条例》。\n三、收到和处理政府信息公开申请情况\n"
+        "本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n"
+    )
+    record = parse_text(text)
+    assert (record["agency"], record["year"]) == (TITLES[title], 2023)
+    assert parse_text(text.split("\n", 1)[1])["agency"] is None

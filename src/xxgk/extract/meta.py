@@ -11,7 +11,8 @@ from xxgk.extract.template import TEMPLATE_NAMES, load_template
 from xxgk.extract.units import Unit
 
 _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-_TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告.*$")
+_TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?的?(?:年度)?(?:报告|年报).*$")
+_ABOUT: Final = re.compile(r"^关于|关于$")  # 关于2023年度政府信息公开工作的年度报告
 _PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _SENTENCE_END: Final = "。"  # a line holding a full stop is prose that mentions 本报告, not the title
@@ -27,7 +28,11 @@ def _title_window(units: list[Unit]) -> tuple[str, str]:
     """(title text, the line before it) — the title may be wrapped over two or three short lines."""
     head = [u for u in units[:40] if u.kind == "text"]
     for j, unit in enumerate(head):
-        if "报告" not in unit.text or len(unit.text) > 80 or _SENTENCE_END in unit.text:
+        if (
+            not ("报告" in unit.text or "年报" in unit.text)
+            or len(unit.text) > 80
+            or _SENTENCE_END in unit.text
+        ):
             continue
         for width in (1, 2, 3):
             i = j - width + 1
@@ -50,9 +55,7 @@ def detect_agency_year(units: list[Unit]) -> tuple[str | None, int | None]:
         if m:
             year = int(m.group(1))
             rest = (title[: m.start()] + " " + title[m.end() :]).strip()
-            agency = _TITLE_TAIL.sub("", rest).strip() or None
-            if agency:
-                agency = agency.replace(" ", "")
+            agency = _ABOUT.sub("", _TITLE_TAIL.sub("", rest).strip().replace(" ", "")) or None
         if not agency and prev and not _YEAR.search(prev):
             agency = re.sub(r"文件$", "", prev) or None
     if year is None:

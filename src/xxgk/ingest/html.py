@@ -182,7 +182,8 @@ _TITLE_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 
 def _titled(text: str) -> bool:
     """A heading naming the report and its year; a sentence that mentions 本报告 is not one."""
-    return "报告" in text and "。" not in text and len(text) <= 80 and _TITLE_YEAR.search(text) is not None
+    named = "报告" in text or "年报" in text
+    return named and "。" not in text and len(text) <= 80 and _TITLE_YEAR.search(text) is not None
 
 
 def read_html(data: bytes, path: str) -> Document:
