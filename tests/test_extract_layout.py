@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from itertools import combinations, pairwise
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -229,3 +230,33 @@ def test_folding_character_by_character_is_the_translation_table(text):
 def test_list_marker_hint_finds_what_the_plain_alternation_finds(text):
     plain = re.compile("[一二三四五六七八九十]、|第[一二三四五六七八九十]部分")
     assert [m.span() for m in _MARKER_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize("seed", [249, 261, 273, 285, 293, 297])
+def test_run_together_digits_in_a_table_with_blank_cells_are_never_divided_on_a_guess(seed):
+    """Web text drops blank cells: in a table that shows some ('政府集中采购0' under two columns),
+    '117' may be 1, 17 and a blank as well as 1, 1, 7. Such runs are divided only where the row's own
+    sums confirm the division; elsewhere the row abstains instead of guessing."""
+    from xxgk.api import parse_text
+    from xxgk.model import cell_items
+
+    rng = random.Random(seed * 7 + 1)
+    record = blank_zeros(random_record(rng, "2021" if seed % 3 else "2019"), rng, "some")
+    back = parse_text(render(record, "webtext", rng).text)
+    expected, got = dict(cell_items(record)), dict(cell_items(back))
+    assert [k for k in expected if got[k] is not None and got[k] != expected[k]] == []
+    assert sum(1 for k in expected if got[k] == expected[k]) > len(expected) / 3
+
+
+def test_numbers_one_space_apart_that_no_division_adds_up_may_be_blank_cells_apart():
+    """'8 2 1 0 0 11' under seven columns (a layout that squeezed its columns to one space): cutting
+    11 into 1 and 1 breaks the row's 总计 = Σ applicants; the placements with one blank cell stay
+    candidates for the table's identities to choose from."""
+    slots = [_slot(v, x) for v, x in (("8", 10), ("2", 12), ("1", 14), ("0", 16), ("0", 18), ("11", 20))]
+    row_total = ((6,), (0, 1, 2, 3, 4, 5))
+    readings = row_readings(slots, 7, False, local=(row_total,))
+    assert {r.how for r in readings} == {"digit-split", "placement"}
+    placed = [r.values for r in readings if r.how == "placement"]
+    assert (8, 2, 1, None, 0, 0, 11) in placed and all(r.cost == 1 for r in readings if r.how == "placement")
+    adds_up = [_slot(v, x) for v, x in (("10", 10), ("0", 13), ("0", 15), ("0", 17), ("0", 19), ("1", 21))]
+    assert [r.values for r in row_readings(adds_up, 7, False, local=(row_total,))] == [(1, 0, 0, 0, 0, 0, 1)]

@@ -83,9 +83,23 @@ def row_readings(
         )
         if len(splits) > MAX_READINGS or (pruned and not splits):
             return [unreadable(arity)]  # the identities leave too many divisions, or none: abstain
+        if splits and len(numeric) > 1 and local and all(breaks_local(r.values, local) for r in splits):
+            # every division breaks the row's own sums: the numbers may stand apart for blank cells
+            # instead (a layout that squeezed columns to one space); the table's identities decide
+            return splits + _placements(slots, numeric, arity, cost=1)
         if splits:
             return splits
     return _placements(slots, numeric, arity)
+
+
+def breaks_local(values: tuple[Decimal | None, ...], local: tuple[Local, ...]) -> bool:
+    """Whether a reading breaks one of the identities inside its row (all of whose terms it fills)."""
+    for lhs, rhs in local:
+        left = [values[c] for c in lhs]
+        right = [values[c] for c in rhs]
+        if None not in left and None not in right and sum(left) != sum(right):  # type: ignore[arg-type]
+            return True
+    return False
 
 
 def plausible_signs(readings: list[Reading], signed: tuple[bool, ...]) -> list[Reading]:
@@ -156,7 +170,7 @@ def _aligned(slots: list[Slot], numeric: list[int], arity: int, guide: list[floa
     return Reading(tuple(values), 0, tuple(sources), "aligned")
 
 
-def _placements(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+def _placements(slots: list[Slot], numeric: list[int], arity: int, cost: int = 0) -> list[Reading]:
     """Fewer values than columns and no cell structure: every order-keeping placement is possible."""
     out = []
     for cols in combinations(range(arity), len(numeric)):
@@ -164,7 +178,7 @@ def _placements(slots: list[Slot], numeric: list[int], arity: int) -> list[Readi
         sources: list[int | None] = [None] * arity
         for c, i in zip(cols, numeric, strict=True):
             values[c], sources[c] = slots[i].value, i
-        out.append(Reading(tuple(values), 0, tuple(sources), "placement"))
+        out.append(Reading(tuple(values), cost, tuple(sources), "placement"))
     return out
 
 

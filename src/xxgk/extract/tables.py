@@ -9,7 +9,7 @@ from typing import Any
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, is_header, match_rows
-from xxgk.extract.readings import Reading, plausible_signs, row_readings
+from xxgk.extract.readings import Local, Reading, breaks_local, plausible_signs, row_readings, unreadable
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.template import TableSpec, Template
@@ -131,13 +131,29 @@ def _choices(
     grids: dict[int, list[int]],
 ) -> list[RowChoice]:
     out = []
+    blanks_shown = False
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
+        blanks_shown |= not row.values or any(r.how == "placement" for r in readings)
+    if blanks_shown:
+        for choice in out:
+            _confirm_splits(choice, template.row_identities[choice.keys])
     return out
+
+
+def _confirm_splits(choice: RowChoice, local: tuple[Local, ...]) -> None:
+    """Digits run together are divided into one number per cell on the premise that no cell is blank.
+    In a table that shows blank cells elsewhere, a run may hold fewer numbers than cells ('117' for
+    1, 17 and a blank): a division stands only where the row's own sums confirm it, else the row
+    abstains — never a guess."""
+    if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
+        return
+    confirmed = [r for r in choice.readings if local and not breaks_local(r.values, local)]
+    choice.readings = confirmed or [unreadable(len(choice.keys))]
 
 
 def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:
