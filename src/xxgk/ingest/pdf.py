@@ -103,17 +103,22 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 
 
 def layout_line(line: list[Glyph], unit: float) -> str:
-    """Cells (glyph runs split at wide gaps) placed at columns ∝ x; at least two spaces between cells."""
+    """Cells (glyph runs split at wide gaps) placed at columns ∝ x; at least two spaces between cells.
+
+    A run is placed so that its middle character sits at its middle on the page: a CJK character is
+    two columns wide on the page (the unit is half of one) but one in the text, so a run placed by its
+    left edge would put the middle of a header word (社会公/益组织) left of the numbers under it."""
     heights = [g.top - g.bottom for g in line if g.top > g.bottom]
     gap_min = 0.6 * (statistics.median(heights) if heights else 10.0)
     out = ""
     prev: Glyph | None = None
     for g in line:
+        start = max(round((g.left + g.right) / (2 * unit) - len(g.ch) / 2), 0)
         if prev is not None and g.left - prev.right > gap_min:
-            col = max(round(g.left / unit), len(out) + 2)
+            col = max(start, len(out) + 2)
             out += " " * (col - len(out))
         elif prev is None:
-            out += " " * round(g.left / unit)
+            out += " " * start
         out += g.ch
         prev = g
     return out
