@@ -24,6 +24,7 @@ from xxgk.extract.units import Unit
 _WORD: Final = re.compile(r"\S+")
 _HAS_DIGIT: Final = re.compile(r"\d")
 SAME_COLUMN: Final = 2.0  # header pieces whose centres are this close belong to one column
+COLUMN_JITTER: Final = 1.5  # numbers of one column: centres this close (digits and widths vary)
 
 
 @dataclass(slots=True, init=False)
@@ -127,16 +128,40 @@ def _from_full_rows(
     return None
 
 
+def _from_values(rows: list[LogicalRow], arity: int) -> list[float] | None:
+    """Column centres from where the numbers of every row sharing the columns stand: as many tight
+    clusters as columns, well apart. A table with blank cells in every row has no complete row, and
+    header words may not sit over their numbers (`pdftotext -layout` sets CJK one column a character,
+    digits by their own width); the numbers under one column line up across rows whatever the header."""
+    centres = sorted(c for row in rows for c in (_centres(row) or ()))
+    groups: list[list[float]] = []
+    for c in centres:
+        if groups and c - groups[-1][-1] <= COLUMN_JITTER:
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+    if len(groups) != arity or any(len(g) < 2 or g[-1] - g[0] > 2 * COLUMN_JITTER for g in groups):
+        return None  # a column no two rows agree on is no evidence
+    guide = [sum(g) / len(g) for g in groups]
+    return guide if all(b - a >= 3 * COLUMN_JITTER for a, b in pairwise(guide)) else None
+
+
 def column_guides(
     units: list[Unit], table: TableSpec, columns: dict[str, ColumnSpec], mapped: dict[int, LogicalRow]
 ) -> dict[int, list[float]]:
-    """Spec-row index → x-centre of each of its columns, for text rows that left cells out."""
+    """Spec-row index → x-centre of each of its columns, for text rows that left cells out: from the
+    nearest complete row, else from the numbers of all rows, else from the header words."""
     blocks = _blocks(units, _text_words)
     peers = [
         (cols, r)
         for si, r in mapped.items()
         if not r.explicit and len(r.values) == len(cols := table.rows[si].columns)
     ]
+    by_columns: dict[tuple[str, ...], list[LogicalRow]] = {}
+    for si, r in mapped.items():
+        if not r.explicit and r.values:
+            by_columns.setdefault(table.rows[si].columns, []).append(r)
+    from_values: dict[tuple[str, ...], list[float] | None] = {}
     out: dict[int, list[float]] = {}
     for si, row in mapped.items():
         cols = table.rows[si].columns
@@ -144,13 +169,27 @@ def column_guides(
             continue
         guide = _from_full_rows(row, cols, peers)
         if guide is None:
+            if cols not in from_values:
+                from_values[cols] = _from_values(by_columns[cols], len(cols))
+            guide = from_values[cols]
+        if guide is None:
             leaves = [_leaf(columns[c].label) for c in cols]
             line = row.prov.line or 0
             above = [tokens for last, tokens in reversed(blocks) if last < line]
             guide = next((g for g in (_from_header(t, leaves) for t in above) if g is not None), None)
+            if guide is not None and not _under(guide, by_columns[cols]):
+                guide = None
         if guide is not None:
             out[si] = guide
     return out
+
+
+def _under(guide: list[float], rows: list[LogicalRow]) -> bool:
+    """Whether every number of these rows stands close under one of the header's columns. Text whose
+    header words do not sit over their numbers (`pdftotext -layout` packs a line's CJK words one
+    column a character and pushes what follows to the right) would put numbers under wrong columns."""
+    near = min((b - a for a, b in pairwise(guide)), default=0.0) / 4
+    return all(min(abs(g - c) for g in guide) <= near for row in rows for c in (_centres(row) or ()))
 
 
 GRID_STEP: Final = 10.0  # a grid column as a header "centre": far beyond SAME_COLUMN from its neighbours

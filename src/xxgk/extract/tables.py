@@ -138,11 +138,19 @@ def _choices(
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
-        blanks_shown |= not row.values or any(r.how == "placement" for r in readings)
+        blanks_shown |= _shows_blanks(row, len(columns))
     if blanks_shown:
         for choice in out:
             _confirm_splits(choice, template.row_identities[choice.keys])
     return out
+
+
+def _shows_blanks(row: LogicalRow, arity: int) -> bool:
+    """A row printed with no number, or with fewer plain digits than cells: the table leaves cells
+    blank. (A decimal or otherwise unsplittable token may stand for several cells: no evidence.)"""
+    if not row.values:
+        return True
+    return all(s.splittable for s in row.values) and sum(len(s.raw.lstrip("-−")) for s in row.values) < arity
 
 
 def _confirm_splits(choice: RowChoice, local: tuple[Local, ...]) -> None:
