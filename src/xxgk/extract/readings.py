@@ -95,11 +95,21 @@ def row_readings(
 def breaks_local(values: tuple[Decimal | None, ...], local: tuple[Local, ...]) -> bool:
     """Whether a reading breaks one of the identities inside its row (all of whose terms it fills)."""
     for lhs, rhs in local:
-        left = [values[c] for c in lhs]
-        right = [values[c] for c in rhs]
-        if None not in left and None not in right and sum(left) != sum(right):  # type: ignore[arg-type]
+        left, right = _total(values, lhs), _total(values, rhs)
+        if left is not None and right is not None and left != right:
             return True
     return False
+
+
+def _total(values: tuple[Decimal | None, ...], columns: tuple[int, ...]) -> Decimal | None:
+    """Σ of those columns, None if one is blank (a loop, not `sum`: compiled, `sum` is typed int)."""
+    total = _ZERO
+    for c in columns:
+        v = values[c]
+        if v is None:
+            return None
+        total += v
+    return total
 
 
 def plausible_signs(readings: list[Reading], signed: tuple[bool, ...]) -> list[Reading]:
