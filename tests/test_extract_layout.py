@@ -260,3 +260,32 @@ def test_numbers_one_space_apart_that_no_division_adds_up_may_be_blank_cells_apa
     assert (8, 2, 1, None, 0, 0, 11) in placed and all(r.cost == 1 for r in readings if r.how == "placement")
     adds_up = [_slot(v, x) for v, x in (("10", 10), ("0", 13), ("0", 15), ("0", 17), ("0", 19), ("1", 21))]
     assert [r.values for r in row_readings(adds_up, 7, False, local=(row_total,))] == [(1, 0, 0, 0, 0, 0, 1)]
+
+
+def test_a_blank_row_whose_label_runs_into_the_next_keeps_its_numbers_off():
+    """Web text prints a blank row as its label alone: '行政处罚 行政强制 26' gives 26 to 行政强制, the
+    label it stands after, and leaves 行政处罚 printed blank — not the first row the label names."""
+    proactive = load_template("2021").table("proactive")
+    label = "第二十条第(六)项信息内容本年处理决定数量行政处罚行政强制"
+    row = LogicalRow(label, label, [_slot("26")], Provenance(line=1))
+    rows = data_rows([row], proactive)
+    keys = {
+        proactive.rows[si].key: [s.raw for s in rows[o].values]
+        for si, o in match_rows(rows, proactive).items()
+    }
+    assert keys == {"penalty": [], "coercion": ["26"]}
+
+
+@pytest.mark.parametrize("seed", [149, 177, 193, 229, 237])
+def test_a_run_of_digits_is_not_placed_whole_in_one_cell_on_a_guess(seed):
+    """'（一）予以公开20002' in web text with blank cells is 2, 0, 0, 0, 2 around two blanks: placed whole,
+    20002 in any one cell breaks the row's 总计 (blanks counted as 0), so the row abstains."""
+    from xxgk.api import parse_text
+    from xxgk.model import cell_items
+
+    rng = random.Random(seed * 7 + 1)
+    record = blank_zeros(random_record(rng, "2021" if seed % 3 else "2019"), rng, "some")
+    back = parse_text(render(record, "webtext", rng).text)
+    expected, got = dict(cell_items(record)), dict(cell_items(back))
+    assert [k for k in expected if got[k] is not None and got[k] != expected[k]] == []
+    assert sum(1 for k in expected if got[k] == expected[k]) > len(expected) / 3

@@ -203,6 +203,39 @@ def _item_starts(label: str) -> tuple[int, ...]:
     return found
 
 
+def _starts(label: str, table: TableSpec) -> tuple[int, ...]:
+    """Where a run-together label may be cut: its numbered items, or its last two row names (and the
+    items between them: what comes before the first is a heading, '第二十条第(六)项…数量')."""
+    items, core = _item_starts(label), _last_core_start(label, table)
+    return tuple(sorted({*(i for i in items if i > core[0]), *core})) if core else items
+
+
+def _last_core_start(label: str, table: TableSpec) -> tuple[int, ...]:
+    """Where the label's last two row names start, when it ends with one row's name and names another
+    row before it ('…数量行政处罚行政强制' from '行政处罚 [blank] 行政强制 26'); else ()."""
+    bare = label.rstrip(":：")
+    ends = [
+        (len(c), si)
+        for si, spec in enumerate(table.rows)
+        if not spec.exact
+        for c in spec.cores
+        if bare.endswith(c)
+    ]
+    if not ends:
+        return ()
+    length, own = max(ends)
+    start = len(bare) - length
+    head = bare[:start]
+    before = [
+        (head.rfind(c) + len(c), len(c), head.rfind(c))
+        for si, spec in enumerate(table.rows)
+        if si != own and not spec.exact
+        for c in spec.cores
+        if c in head
+    ]
+    return (max(before)[2], start) if before else ()
+
+
 def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     """Web text prints a blank row as its label alone, so consecutive labels run together before the
     next numbers ('2.申请人逾期未按收费…申请3.其他(七)总计5000005'). The numbers belong to the last
@@ -210,7 +243,7 @@ def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[
     whole label would name another row than its last item does."""
     out: list[LogicalRow] = []
     for row in rows:
-        starts = _item_starts(row.label) if row.values else ()
+        starts = _starts(row.label, table) if row.values else ()
         if not starts:
             out.append(row)
             continue

@@ -92,22 +92,30 @@ def row_readings(
     return _placements(slots, numeric, arity)
 
 
-def breaks_local(values: tuple[Decimal | None, ...], local: tuple[Local, ...]) -> bool:
-    """Whether a reading breaks one of the identities inside its row (all of whose terms it fills)."""
+def breaks_local(
+    values: tuple[Decimal | None, ...], local: tuple[Local, ...], blank_as_zero: bool = False
+) -> bool:
+    """Whether a reading breaks one of the identities inside its row (all of whose terms it fills,
+    unless blank cells count as 0)."""
     for lhs, rhs in local:
-        left, right = _total(values, lhs), _total(values, rhs)
+        left, right = _total(values, lhs, blank_as_zero), _total(values, rhs, blank_as_zero)
         if left is not None and right is not None and left != right:
             return True
     return False
 
 
-def _total(values: tuple[Decimal | None, ...], columns: tuple[int, ...]) -> Decimal | None:
-    """Σ of those columns, None if one is blank (a loop, not `sum`: compiled, `sum` is typed int)."""
+def _total(
+    values: tuple[Decimal | None, ...], columns: tuple[int, ...], blank_as_zero: bool
+) -> Decimal | None:
+    """Σ of those columns, None if one is blank and blanks do not count (a loop, not `sum`: compiled,
+    `sum` is typed int)."""
     total = _ZERO
     for c in columns:
         v = values[c]
         if v is None:
-            return None
+            if not blank_as_zero:
+                return None
+            continue
         total += v
     return total
 

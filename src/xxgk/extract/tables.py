@@ -132,6 +132,7 @@ def _choices(
 ) -> list[RowChoice]:
     out = []
     blanks_shown = False
+    glued: list[bool] = []
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
@@ -139,9 +140,13 @@ def _choices(
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
         blanks_shown |= _shows_blanks(row, len(columns))
+        glued.append(_glued(row))
     if blanks_shown:
-        for choice in out:
-            _confirm_splits(choice, template.row_identities[choice.keys])
+        for choice, run_together in zip(out, glued, strict=True):
+            local = template.row_identities[choice.keys]
+            _confirm_splits(choice, local)
+            if run_together:
+                _confirm_placements(choice, local)
     return out
 
 
@@ -161,6 +166,22 @@ def _confirm_splits(choice: RowChoice, local: tuple[Local, ...]) -> None:
     if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
         return
     confirmed = [r for r in choice.readings if local and not breaks_local(r.values, local)]
+    choice.readings = confirmed or [unreadable(len(choice.keys))]
+
+
+def _glued(row: LogicalRow) -> bool:
+    """A number of several plain digits: one cell's number, or the digits of several run together."""
+    return any(s.splittable and len(s.raw.lstrip("-−")) > 1 for s in row.values)
+
+
+def _confirm_placements(choice: RowChoice, local: tuple[Local, ...]) -> None:
+    """Placing such a number whole in one cell presumes it is one cell's number. In a table that shows
+    blank cells that is a guess unless the row's own sums, blanks counted as 0, confirm the placement
+    ('予以公开20002' for 2, 0, 0, 0, 2 around two blanks: 20002 in any one cell breaks 总计): else the
+    row abstains."""
+    if not local or not choice.readings or any(r.how != "placement" for r in choice.readings):
+        return
+    confirmed = [r for r in choice.readings if not breaks_local(r.values, local, blank_as_zero=True)]
     choice.readings = confirmed or [unreadable(len(choice.keys))]
 
 
