@@ -289,3 +289,33 @@ def test_a_run_of_digits_is_not_placed_whole_in_one_cell_on_a_guess(seed):
     expected, got = dict(cell_items(record)), dict(cell_items(back))
     assert [k for k in expected if got[k] is not None and got[k] != expected[k]] == []
     assert sum(1 for k in expected if got[k] == expected[k]) > len(expected) / 3
+
+
+def test_a_row_that_could_not_be_read_is_unknown_not_blank_to_the_solver():
+    """'20020400206' divides as 200, 2, 0, 4, 0, 0, 206 or as 2, 0, 0, 204, 0, 0, 206 (both add up to
+    206). Only 本年新收 + 上年结转 = 总计 + 结转下年度 could tell them apart, and the 总计 row was unreadable:
+    taken as zeros it vouched for the second division (2 + 0 = 0 + 2). The cells stay open instead."""
+    from xxgk.extract.readings import Reading
+    from xxgk.extract.solve import RowChoice, solve
+
+    template = load_template("2021")
+
+    def row(key: str, *readings: tuple[int | None, ...], how: str = "digit-split") -> RowChoice:
+        keys = next(r.keys for r in REQUESTS.rows if r.key == key)
+        out = [
+            Reading(tuple(None if v is None else Decimal(v) for v in r), 0, (None,) * 7, how)
+            for r in readings
+        ]
+        return RowChoice(keys, out)
+
+    rows = [
+        row("new_received", (2, 0, 0, 204, 0, 0, 206), (200, 2, 0, 4, 0, 0, 206)),
+        row("carried_over", (0, 0, 0, 0, 1, 0, 1)),
+        row("total", (None,) * 7, how="unreadable"),
+        row("carried_forward", (2, 0, 0, 1, 1, 0, 4)),
+    ]
+    idents = [i for i in template.identities if i.cells[0].startswith("requests.")]
+    sol = solve(rows, idents, {})
+    opened = {k.split(".")[-1] for k in sol.ambiguous}
+    assert opened == {"natural_person", "commercial", "social_welfare"}
+    assert sol.values["requests.new_received.total"] == 206

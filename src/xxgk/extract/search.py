@@ -70,7 +70,16 @@ class Search:
         self.rows, self.hints = rows, hints
         self.max_nodes, self.max_ties = max_nodes, max_ties
         self.owner = {k: i for i, r in enumerate(rows) for k in r.keys}
-        self.identities = [ident for ident in identities if any(k in self.owner for k in ident.cells)]
+        # a row that could not be read is unknown, not blank: its cells taken as 0 would vouch for
+        # whatever reading of another row happens to add up with zeros
+        unknown = {
+            k for r in rows if len(r.readings) == 1 and r.readings[0].how == "unreadable" for k in r.keys
+        }
+        self.identities = [
+            ident
+            for ident in identities
+            if any(k in self.owner for k in ident.cells) and unknown.isdisjoint(ident.cells)
+        ]
         self.fixed: Values = {}
         for r in rows:
             if len(r.readings) == 1:
