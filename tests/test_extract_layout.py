@@ -232,11 +232,14 @@ def test_list_marker_hint_finds_what_the_plain_alternation_finds(text):
     assert [m.span() for m in _MARKER_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-@pytest.mark.parametrize("seed", [249, 261, 273, 285, 293, 297])
+@pytest.mark.parametrize("seed", [249, 261, 273, 285, 293, 297, 149, 177, 193, 229, 237, 65])
 def test_run_together_digits_in_a_table_with_blank_cells_are_never_divided_on_a_guess(seed):
     """Web text drops blank cells: in a table that shows some ('政府集中采购0' under two columns),
     '117' may be 1, 17 and a blank as well as 1, 1, 7. Such runs are divided only where the row's own
-    sums confirm the division; elsewhere the row abstains instead of guessing."""
+    sums confirm the division; elsewhere the row abstains instead of guessing. Nor is a run placed whole
+    in one cell on a guess: '（一）予以公开20002' is 2, 0, 0, 0, 2 around two blanks, and 20002 in any one
+    cell breaks the row's 总计 (blanks counted as 0) (seeds 149–237). Seed 65: a division confirmed only by
+    an unreadable row taken as zeros."""
     from xxgk.api import parse_text
     from xxgk.model import cell_items
 
@@ -274,21 +277,6 @@ def test_a_blank_row_whose_label_runs_into_the_next_keeps_its_numbers_off():
         for si, o in match_rows(rows, proactive).items()
     }
     assert keys == {"penalty": [], "coercion": ["26"]}
-
-
-@pytest.mark.parametrize("seed", [149, 177, 193, 229, 237])
-def test_a_run_of_digits_is_not_placed_whole_in_one_cell_on_a_guess(seed):
-    """'（一）予以公开20002' in web text with blank cells is 2, 0, 0, 0, 2 around two blanks: placed whole,
-    20002 in any one cell breaks the row's 总计 (blanks counted as 0), so the row abstains."""
-    from xxgk.api import parse_text
-    from xxgk.model import cell_items
-
-    rng = random.Random(seed * 7 + 1)
-    record = blank_zeros(random_record(rng, "2021" if seed % 3 else "2019"), rng, "some")
-    back = parse_text(render(record, "webtext", rng).text)
-    expected, got = dict(cell_items(record)), dict(cell_items(back))
-    assert [k for k in expected if got[k] is not None and got[k] != expected[k]] == []
-    assert sum(1 for k in expected if got[k] == expected[k]) > len(expected) / 3
 
 
 def test_a_row_that_could_not_be_read_is_unknown_not_blank_to_the_solver():
