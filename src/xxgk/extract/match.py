@@ -9,7 +9,7 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import MARKERS, normalize, remember, strip_markers
+from xxgk.extract.labels import MARKERS, MEMO_TEXT, normalize, remember, strip_markers
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
@@ -203,11 +203,21 @@ def _item_starts(label: str) -> tuple[int, ...]:
     return found
 
 
+_STARTS: Final[dict[tuple[int, str], tuple[int, ...]]] = {}
+
+
 def _starts(label: str, table: TableSpec) -> tuple[int, ...]:
     """Where a run-together label may be cut: its numbered items, or its last two row names (and the
-    items between them: what comes before the first is a heading, '第二十条第(六)项…数量')."""
-    items, core = _item_starts(label), _last_core_start(label, table)
-    return tuple(sorted({*(i for i in items if i > core[0]), *core})) if core else items
+    items between them: what comes before the first is a heading, '第二十条第(六)项…数量').
+    Remembered per table: labels recur in every report, and the row names are tried one by one."""
+    key = (id(table), label)
+    found = _STARTS.get(key)
+    if found is None:
+        items, core = _item_starts(label), _last_core_start(label, table)
+        found = tuple(sorted({*(i for i in items if i > core[0]), *core})) if core else items
+        if len(label) <= MEMO_TEXT:
+            remember(_STARTS, key, found)
+    return found
 
 
 def _last_core_start(label: str, table: TableSpec) -> tuple[int, ...]:

@@ -144,9 +144,9 @@ def _choices(
     if blanks_shown:
         for choice, run_together in zip(out, glued, strict=True):
             local = template.row_identities[choice.keys]
-            _confirm_splits(choice, local)
-            if run_together:
-                _confirm_placements(choice, local)
+            _confirm(choice, local, "digit-split")
+            if run_together and local:
+                _confirm(choice, local, "placement", blank_as_zero=True)
     return out
 
 
@@ -158,30 +158,21 @@ def _shows_blanks(row: LogicalRow, arity: int) -> bool:
     return all(s.splittable for s in row.values) and sum(len(s.raw.lstrip("-−")) for s in row.values) < arity
 
 
-def _confirm_splits(choice: RowChoice, local: tuple[Local, ...]) -> None:
-    """Digits run together are divided into one number per cell on the premise that no cell is blank.
-    In a table that shows blank cells elsewhere, a run may hold fewer numbers than cells ('117' for
-    1, 17 and a blank): a division stands only where the row's own sums confirm it, else the row
-    abstains — never a guess."""
-    if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
-        return
-    confirmed = [r for r in choice.readings if local and not breaks_local(r.values, local)]
-    choice.readings = confirmed or [unreadable(len(choice.keys))]
-
-
 def _glued(row: LogicalRow) -> bool:
     """A number of several plain digits: one cell's number, or the digits of several run together."""
     return any(s.splittable and len(s.raw.lstrip("-−")) > 1 for s in row.values)
 
 
-def _confirm_placements(choice: RowChoice, local: tuple[Local, ...]) -> None:
-    """Placing such a number whole in one cell presumes it is one cell's number. In a table that shows
-    blank cells that is a guess unless the row's own sums, blanks counted as 0, confirm the placement
-    ('予以公开20002' for 2, 0, 0, 0, 2 around two blanks: 20002 in any one cell breaks 总计): else the
-    row abstains."""
-    if not local or not choice.readings or any(r.how != "placement" for r in choice.readings):
+def _confirm(choice: RowChoice, local: tuple[Local, ...], how: str, blank_as_zero: bool = False) -> None:
+    """In a table that shows blank cells elsewhere, readings made on the premise that no cell is blank
+    stand only where the row's own sums confirm them, else the row abstains — never a guess:
+    - digit splits divide a run into one number per cell, but a run may hold fewer numbers than cells
+      ('117' for 1, 17 and a blank);
+    - placing a run of digits whole presumes it is one cell's number ('予以公开20002' is 2, 0, 0, 0, 2
+      around two blanks: 20002 in any one cell breaks 总计 with blanks counted as 0)."""
+    if not choice.readings or any(r.how != how for r in choice.readings):
         return
-    confirmed = [r for r in choice.readings if not breaks_local(r.values, local, blank_as_zero=True)]
+    confirmed = [r for r in choice.readings if local and not breaks_local(r.values, local, blank_as_zero)]
     choice.readings = confirmed or [unreadable(len(choice.keys))]
 
 
