@@ -59,14 +59,18 @@ class DuckDBStore(SqlStore):
         """Many write transactions in a row (ingest). DuckDB checkpoints after every 16 MB of log by
         default, and a checkpoint costs more the larger the file: in a 10 000-report ingest they took a
         quarter of the time. Checkpoint every 256 MB instead (the log replayed after a crash stays that
-        small), and once at the end."""
+        small), and once at the end. And one DuckDB thread: a batch insert gains nothing from more, while
+        the parsing workers need every core (with DuckDB's default of one thread per core, the writer's
+        share of a 2-worker ingest took a third longer)."""
         with self._lock:
             self._conn.execute(f"SET checkpoint_threshold = '{BULK_CHECKPOINT}'")
+            self._conn.execute("SET threads = 1")
         try:
             yield
         finally:  # never masking what ended the ingest: an unfinished checkpoint is redone on next open
             with self._lock, suppress(duckdb.Error):
                 self._conn.execute("RESET checkpoint_threshold")
+                self._conn.execute("RESET threads")
                 self._conn.execute("CHECKPOINT")
 
     def close(self) -> None:
