@@ -110,6 +110,18 @@ def test_long_runs_of_digits_divide_by_the_rows_own_identities(groups, error):
     assert {r.values for r in readings} == fewest
 
 
+def test_digits_that_add_up_only_around_a_blank_cell_are_read_so():
+    """表四 in web text with one blank cell: fifteen digits for fifteen cells divide one way with no
+    blank (2, 8, 1, 2, 1, 3, …), which breaks 2 + 8 + 1 + 2 = 总计; the divisions leaving a cell blank
+    that meet every group's 总计 (blanks as 0) stand beside it, costlier, for the solver to weigh."""
+    readings = row_readings([_slot("281213000001001")], 15, explicit=False, local=_GROUP_TOTALS)
+    no_blank = [r.values for r in readings if r.how == "digit-split"]
+    assert no_blank == [(2, 8, 1, 2, 1, 3, 0, 0, 0, 0, 0, 1, 0, 0, 1)]
+    twins = [r for r in readings if r.how == "blank-split"]
+    assert (2, 8, 1, 2, 13, 0, 0, None, 0, 0, 0, 1, 0, 0, 1) in [r.values for r in twins]
+    assert all(r.cost == 1 and r.values.count(None) == 1 and r.values[:5] == (2, 8, 1, 2, 13) for r in twins)
+
+
 def test_too_many_digits_without_identities_abstain():
     (reading,) = row_readings([_slot("1" * 22)], 15, explicit=False)
     assert reading.how == "unreadable"
@@ -232,14 +244,16 @@ def test_list_marker_hint_finds_what_the_plain_alternation_finds(text):
     assert [m.span() for m in _MARKER_HINT.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
-@pytest.mark.parametrize("seed", [249, 261, 273, 285, 293, 297, 149, 177, 193, 229, 237, 65])
+@pytest.mark.parametrize("seed", [249, 261, 273, 285, 293, 297, 149, 177, 193, 229, 237, 65, 1025, 1225])
 def test_run_together_digits_in_a_table_with_blank_cells_are_never_divided_on_a_guess(seed):
     """Web text drops blank cells: in a table that shows some ('政府集中采购0' under two columns),
     '117' may be 1, 17 and a blank as well as 1, 1, 7. Such runs are divided only where the row's own
     sums confirm the division; elsewhere the row abstains instead of guessing. Nor is a run placed whole
     in one cell on a guess: '（一）予以公开20002' is 2, 0, 0, 0, 2 around two blanks, and 20002 in any one
     cell breaks the row's 总计 (blanks counted as 0) (seeds 149–237). Seed 65: a division confirmed only by
-    an unreadable row taken as zeros."""
+    an unreadable row taken as zeros. Seed 1025: '10117000118' adds up as 1, 0, 117, 0, 0, 0, 118 and as
+    101, 17, 0, 0, ·, 0, 118 — a division confirmed by the row's sums has a twin with a blank cell.
+    Seed 1225: 表四 '281213000001001', whose only division with no blank breaks 2+8+1+2 = 13."""
     from xxgk.api import parse_text
     from xxgk.model import cell_items
 

@@ -9,7 +9,16 @@ from typing import Any
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, is_header, match_rows
-from xxgk.extract.readings import Local, Reading, breaks_local, plausible_signs, row_readings, unreadable
+from xxgk.extract.readings import (
+    Local,
+    Reading,
+    blank_splits,
+    breaks_local,
+    plausible_signs,
+    row_readings,
+    too_many,
+    unreadable,
+)
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.template import TableSpec, Template
@@ -142,11 +151,12 @@ def _choices(
         blanks_shown |= _shows_blanks(row, len(columns))
         glued.append(_glued(row))
     if blanks_shown:
-        for choice, run_together in zip(out, glued, strict=True):
+        for choice, row, run_together in zip(out, [mapped[k] for k in sorted(mapped)], glued, strict=True):
             local = template.row_identities[choice.keys]
             _confirm(choice, local, "digit-split")
             if run_together and local:
                 _confirm(choice, local, "placement", blank_as_zero=True)
+                _add_blank_splits(choice, row, local)
     return out
 
 
@@ -174,6 +184,19 @@ def _confirm(choice: RowChoice, local: tuple[Local, ...], how: str, blank_as_zer
         return
     confirmed = [r for r in choice.readings if local and not breaks_local(r.values, local, blank_as_zero)]
     choice.readings = confirmed or [unreadable(len(choice.keys))]
+
+
+def _add_blank_splits(choice: RowChoice, row: LogicalRow, local: tuple[Local, ...]) -> None:
+    """A division confirmed on the premise that no cell is blank may have a twin that leaves one
+    blank and meets the same sums: both become candidates (see `blank_splits`)."""
+    if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
+        return
+    twins = blank_splits(row.slots, len(choice.keys), local)
+    if twins is None or too_many(twins):
+        choice.readings = [unreadable(len(choice.keys))]
+        return
+    seen = {r.values for r in choice.readings}
+    choice.readings.extend(r for r in twins if r.values not in seen)
 
 
 def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:
