@@ -99,6 +99,12 @@ def test_explain_names_line_and_readings():
     assert info["location"]["line"] == 10
     kept = [r for r in info["readings"] if r["kept"]]
     assert len(kept) == 1 and len(info["readings"]) > 1  # 8855698 splits many ways; the narrative chose
+    assert kept[0]["how"] == "digit-split" and kept[0]["method"] == "连写数字逐格拆分（无空白格）"
+
+
+def test_explain_in_text_says_how_each_reading_was_made_in_chinese():
+    proc = run("explain", str(REAL / "008_pingtan_2022.txt"), "proactive.normative_documents.issued")
+    assert "✓ 保留 连写数字逐格拆分" in proc.stdout and "digit-split" not in proc.stdout
 
 
 def test_explain_unknown_key_exit_1():

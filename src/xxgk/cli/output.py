@@ -67,4 +67,4 @@ def print_explain(info: dict[str, Any]) -> None:
         console.print(f"说明：{info['note']}")
     for r in info.get("readings", []):
         mark = "✓ 保留" if r["kept"] else "  "
-        console.print(f"  {mark} {r['how']}: {r['values']} — {r['why']}")
+        console.print(f"  {mark} {r.get('method', r['how'])}：{r['values']} — {r['why']}")

@@ -199,10 +199,24 @@ def _add_blank_splits(choice: RowChoice, row: LogicalRow, local: tuple[Local, ..
     choice.readings.extend(r for r in twins if r.values not in seen)
 
 
+# How a reading was made, for people (`xxgk explain`); `how` stays the stable machine id.
+METHODS: dict[str, str] = {
+    "direct": "按原样逐格读取",
+    "blank-align": "按空白单元格对齐",
+    "aligned": "按版面列位置对齐",
+    "digit-split": "连写数字逐格拆分（无空白格）",
+    "blank-split": "连写数字拆分（含空白格）",
+    "placement": "整数放入某一列（其余空白）",
+    "extra-dropped": "去掉多余数字",
+    "unreadable": "无法可靠拆分",
+}
+
+
 def _describe(reading: Reading, kept: bool, why: str) -> dict[str, object]:
     return {
         "values": [None if v is None else str(v) for v in reading.values],
         "how": reading.how,
+        "method": METHODS.get(reading.how, reading.how),
         "kept": kept,
         "why": why,
     }
