@@ -30,6 +30,7 @@ __all__ = [
     "Reading",
     "blank_splits",
     "breaks_local",
+    "distinct",
     "plausible_signs",
     "row_readings",
     "too_many",
@@ -102,7 +103,7 @@ def _or_blank_cells(
     twins = None if pruned else blank_splits(slots, arity, local, cost=1)
     if twins is None or too_many(twins):
         return splits + apart
-    return _distinct(splits + apart + twins)
+    return distinct(splits + apart + twins)
 
 
 def too_many(twins: list[Reading]) -> bool:
@@ -111,7 +112,7 @@ def too_many(twins: list[Reading]) -> bool:
     return len({tuple(v or 0 for v in r.values) for r in twins}) > MAX_TWINS
 
 
-def _distinct(readings: list[Reading]) -> list[Reading]:
+def distinct(readings: list[Reading]) -> list[Reading]:
     """The first reading of each set of values."""
     seen: dict[tuple[Decimal | None, ...], Reading] = {}
     for r in readings:

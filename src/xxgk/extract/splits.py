@@ -7,6 +7,7 @@ and where blank cells sit; choosing between them is the solver's job (see readin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
@@ -51,60 +52,9 @@ def blank_splits(
     the table's identities must choose. None when the walk exceeds its budget: the row abstains."""
     numeric = [i for i, s in enumerate(slots) if s.value is not None]
     try:
-        return _BlankWalk(slots, numeric, arity, local, cost).run()
+        return _Walk(slots, numeric, arity, local, blanks=True, cost=cost).run()
     except _TooMany:
         return None
-
-
-class _BlankWalk:
-    """Cells left to right, each blank or the next piece of the digits; an identity is checked as
-    soon as its last cell is decided, so a failing group prunes every longer walk at once."""
-
-    def __init__(
-        self, slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...], cost: int
-    ) -> None:
-        self.tokens = [slots[i] for i in numeric]
-        self.numeric, self.arity, self.cost = numeric, arity, cost
-        self.due: list[list[Local]] = [[] for _ in range(arity)]
-        for lhs, rhs in local:
-            self.due[max(lhs + rhs)].append((lhs, rhs))
-        self.out: list[Reading] = []
-        self.nodes = 0
-
-    def run(self) -> list[Reading]:
-        self._walk(0, 0, [], [], [])
-        return self.out
-
-    def _walk(
-        self, t: int, pos: int, vals: list[Decimal | None], src: list[int | None], parts: list[str]
-    ) -> None:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _TooMany
-        c, tokens = len(vals), self.tokens
-        if c == self.arity:
-            if t == len(tokens) and None in vals:
-                self.out.append(Reading(tuple(vals), self.cost, tuple(src), "blank-split", tuple(parts)))
-            return
-        options: list[tuple[Decimal | None, int | None, str, int, int]] = []
-        if len(tokens) - t <= self.arity - c - 1:  # a blank here still leaves a cell for each token
-            options.append((None, None, "", t, pos))
-        if t < len(tokens):
-            tok = tokens[t]
-            for piece, end in _next_pieces(tok, pos):
-                done = end == len(tok.raw)
-                if len(tokens) - t - done <= self.arity - c - 1:
-                    value = _decimal(piece) if tok.splittable else tok.value
-                    options.append((value, self.numeric[t], piece, t + done, 0 if done else end))
-        for value, source, piece, nt, npos in options:
-            nv = [*vals, value]
-            if not any(_breaks_zeroed(nv, lhs, rhs) for lhs, rhs in self.due[c]):
-                self._walk(nt, npos, nv, [*src, source], [*parts, piece])
-
-
-def _breaks_zeroed(values: list[Decimal | None], lhs: tuple[int, ...], rhs: tuple[int, ...]) -> bool:
-    left, right = _total(tuple(values), lhs, True), _total(tuple(values), rhs, True)
-    return left != right
 
 
 def breaks_local(
@@ -119,9 +69,7 @@ def breaks_local(
     return False
 
 
-def _total(
-    values: tuple[Decimal | None, ...], columns: tuple[int, ...], blank_as_zero: bool
-) -> Decimal | None:
+def _total(values: Sequence[Decimal | None], columns: tuple[int, ...], blank_as_zero: bool) -> Decimal | None:
     """Σ of those columns, None if one is blank and blanks do not count (a loop, not `sum`: compiled,
     `sum` is typed int)."""
     total = _ZERO
@@ -209,7 +157,7 @@ def identity_splits(
     solver would keep no others. [] when the walk exceeds its budget: the row then abstains."""
     for slack in range(len(local) + 1):
         try:
-            found = _SplitWalk(slots, numeric, arity, local, slack).run()
+            found = _Walk(slots, numeric, arity, local, slack).run()
         except _TooMany:
             return []
         if found:
@@ -217,48 +165,76 @@ def identity_splits(
     return []
 
 
-class _SplitWalk:
-    """Cuts one column at a time, so an identity is checked as soon as its last column is cut: a
-    group that fails prunes every longer cut at once. `slack`: identities a division may break."""
+class _Walk:
+    """Cells left to right, each the next piece of the digits — or, with `blanks`, a blank cell. An
+    identity is checked as soon as its last cell is decided, so a group that fails prunes every longer
+    walk at once. `slack`: identities a reading may break (blank cells count as 0)."""
 
     def __init__(
-        self, slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...], slack: int
-    ):
+        self,
+        slots: list[Slot],
+        numeric: list[int],
+        arity: int,
+        local: tuple[Local, ...],
+        slack: int = 0,
+        blanks: bool = False,
+        cost: int = 0,
+    ) -> None:
         self.tokens = [slots[i] for i in numeric]
-        self.numeric, self.arity, self.slack = numeric, arity, slack
+        self.numeric, self.arity, self.slack, self.blanks, self.cost = numeric, arity, slack, blanks, cost
+        self.how = "blank-split" if blanks else "digit-split"
         width = [len(tok.raw.lstrip(_SIGNS)) if tok.splittable else 1 for tok in self.tokens]
-        self.later = [sum(width[t + 1 :]) for t in range(len(self.tokens))]  # columns later tokens can fill
-        self.due: list[list[Local]] = [[] for _ in range(arity + 1)]
+        self.later = [sum(width[t + 1 :]) for t in range(len(self.tokens))]  # cells later tokens can fill
+        self.due: list[list[Local]] = [[] for _ in range(arity)]  # identities by their last cell
         for lhs, rhs in local:
-            self.due[max(lhs + rhs) + 1].append((lhs, rhs))
+            self.due[max(lhs + rhs)].append((lhs, rhs))
         self.out: list[Reading] = []
         self.nodes = 0
 
     def run(self) -> list[Reading]:
-        self._walk(0, 0, [], [], 0)
+        self._walk(0, 0, [], [], [], 0)
         return self.out
 
-    def _walk(self, t: int, pos: int, acc: list[tuple[str, int]], vals: list[Decimal], broken: int) -> None:
+    def _walk(
+        self,
+        t: int,
+        pos: int,
+        vals: list[Decimal | None],
+        src: list[int | None],
+        parts: list[str],
+        broken: int,
+    ) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES or len(self.out) > MAX_READINGS:
             raise _TooMany
-        tokens = self.tokens
-        if t == len(tokens):
-            if len(acc) == self.arity:
-                self.out.append(_split_reading(acc, tokens, self.numeric))
+        c = len(vals)
+        if c == self.arity:
+            if t == len(self.tokens) and (not self.blanks or None in vals):
+                self.out.append(Reading(tuple(vals), self.cost, tuple(src), self.how, tuple(parts)))
             return
-        for piece, end in _next_pieces(tokens[t], pos):
-            cols = self.arity - len(acc) - 1
-            left = len(tokens) - t - 1 + (end < len(tokens[t].raw))  # tokens still owing a column
-            if not left <= cols <= self.later[t] + len(tokens[t].raw) - end:
-                continue
-            nv = [*vals, _decimal(piece) if tokens[t].splittable else tokens[t].value or _ZERO]
-            now = broken + sum(
-                sum(nv[c] for c in lhs) != sum(nv[c] for c in rhs) for lhs, rhs in self.due[len(nv)]
-            )
+        for value, source, piece, next_t, next_pos in self._options(t, pos, c):
+            nv = [*vals, value]
+            now = broken + sum(_total(nv, lhs, True) != _total(nv, rhs, True) for lhs, rhs in self.due[c])
             if now <= self.slack:
-                done = end == len(tokens[t].raw)
-                self._walk(t + 1 if done else t, 0 if done else end, [*acc, (piece, t)], nv, now)
+                self._walk(next_t, next_pos, nv, [*src, source], [*parts, piece], now)
+
+    def _options(self, t: int, pos: int, c: int) -> list[tuple[Decimal | None, int | None, str, int, int]]:
+        """What cell c can hold: (value, slot, piece, next token, position in it) — leaving every token
+        still owed a cell of its own, and (no blanks) no more cells than digits left to fill them."""
+        tokens, after = self.tokens, self.arity - c - 1
+        out: list[tuple[Decimal | None, int | None, str, int, int]] = []
+        if self.blanks and len(tokens) - t <= after:
+            out.append((None, None, "", t, pos))
+        if t == len(tokens):
+            return out
+        tok = tokens[t]
+        for piece, end in _next_pieces(tok, pos):
+            done = end == len(tok.raw)
+            fits = len(tokens) - t - done <= after
+            if fits and (self.blanks or after <= self.later[t] + len(tok.raw) - end):
+                value = _decimal(piece) if tok.splittable else tok.value
+                out.append((value, self.numeric[t], piece, t + done, 0 if done else end))
+        return out
 
 
 def _next_pieces(token: Slot, pos: int) -> list[tuple[str, int]]:

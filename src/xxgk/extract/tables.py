@@ -14,6 +14,7 @@ from xxgk.extract.readings import (
     Reading,
     blank_splits,
     breaks_local,
+    distinct,
     plausible_signs,
     row_readings,
     too_many,
@@ -140,21 +141,18 @@ def _choices(
     grids: dict[int, list[int]],
 ) -> list[RowChoice]:
     out = []
-    blanks_shown = False
-    glued: list[bool] = []
+    rows = [row for _, row in sorted(mapped.items())]
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
-        blanks_shown |= _shows_blanks(row, len(columns))
-        glued.append(_glued(row))
-    if blanks_shown:
-        for choice, row, run_together in zip(out, [mapped[k] for k in sorted(mapped)], glued, strict=True):
+    if any(_shows_blanks(row, len(choice.keys)) for choice, row in zip(out, rows, strict=True)):
+        for choice, row in zip(out, rows, strict=True):
             local = template.row_identities[choice.keys]
             _confirm(choice, local, "digit-split")
-            if run_together and local:
+            if _glued(row) and local:
                 _confirm(choice, local, "placement", blank_as_zero=True)
                 _add_blank_splits(choice, row, local)
     return out
@@ -195,8 +193,7 @@ def _add_blank_splits(choice: RowChoice, row: LogicalRow, local: tuple[Local, ..
     if twins is None or too_many(twins):
         choice.readings = [unreadable(len(choice.keys))]
         return
-    seen = {r.values for r in choice.readings}
-    choice.readings.extend(r for r in twins if r.values not in seen)
+    choice.readings = distinct(choice.readings + twins)
 
 
 # How a reading was made, for people (`xxgk explain`); `how` stays the stable machine id.
