@@ -2,7 +2,8 @@
 - markdown that keeps tables as HTML (PDF→markdown converters write a table with merged cells as
   `<table>` markup): the tables are read as grids, and markup never becomes text;
 - markdown pipe tables without the outer pipes (html2text);
-- LibreOffice's text export: one cell per line, empty cells as empty lines, nothing between rows.
+- LibreOffice's text export: one cell per line, empty cells as empty lines, nothing between rows;
+- web-page-to-text converters that end every cell with ' |', a row per line or a cell per line.
 
 The documents are built the way those tools build them, from every gold record rendered as a web page
 by xxgk's renderer.
@@ -10,6 +11,7 @@ by xxgk's renderer.
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -19,6 +21,7 @@ from lxml import html as lxml_html
 from conftest import REAL, SEEDS, load_gold
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.explain import explain_cell
+from xxgk.generate import blank_zeros, random_record
 from xxgk.model import cell_items
 from xxgk.render import render
 
@@ -156,3 +159,86 @@ def test_one_cell_per_line_without_row_marks(tmp_path, gold_path):
     wrong = {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v}
     assert all(got.get(k) is None and k in ambiguous for k in wrong), wrong
     assert len(wrong) <= 0.05 * len(expected)
+
+
+def _with_rowspan_blanks(rows: list[list[etree._Element]]) -> list[list[str]]:
+    """Each row's cell texts, with an empty cell wherever a cell above reaches down (rowspan)."""
+    below: dict[int, int] = {}  # column → rows a cell above still covers
+    out = []
+    for row in rows:
+        texts: list[str] = []
+        for td in [*row, None]:
+            while below.get(len(texts), 0) > 0:
+                below[len(texts)] -= 1
+                texts.append("")
+            if td is None:
+                break
+            start = len(texts)
+            texts += [" ".join(td.text_content().split())] + [""] * (int(td.get("colspan", 1)) - 1)
+            for col in range(start, len(texts)):
+                below[col] = int(td.get("rowspan", 1)) - 1
+        out.append(texts)
+    return out
+
+
+def trailing_pipes(page: bytes, shape: str) -> str:
+    """A rendered web page as some web-page-to-text converters write it: each cell's text followed by
+    ' |' (an empty cell a lone '|'), in one of five shapes:
+      rows    one row per line;
+      padded  likewise, plus a pipe for each position the row's merges took away (the table's width
+              less the row's cells);
+      spans   one row per line, a merged cell's other positions written as empty cells;
+      cells   the cells hold paragraphs: every cell on a line of its own, then the row's pipes for
+              its merged-away positions on one line; nothing else marks where a row ends;
+      bare    cells on lines of their own, without those lines of pipes."""
+    body = lxml_html.fromstring(page).find("body")
+    out = []
+    for el in body.iter():
+        if el.tag in ("h1", "h2", "h3") or (el.tag == "p" and next(el.iterancestors("table"), None) is None):
+            out.append(el.text_content().strip())
+        elif el.tag == "table":
+            rows = [[td for td in tr if td.tag in ("td", "th")] for tr in el.iter("tr")]
+            if shape == "spans":
+                out += [" | ".join(texts) + " |" for texts in _with_rowspan_blanks(rows)]
+                continue
+            width = max(sum(int(td.get("colspan", 1)) for td in row) for row in rows)
+            for row in rows:
+                texts = [" ".join(td.text_content().split()) for td in row]
+                if shape in ("rows", "padded"):
+                    pad = " " + "|" * (width - len(texts)) if shape == "padded" and width > len(texts) else ""
+                    out.append(" | ".join(texts) + " |" + pad)
+                    continue
+                out += [f"{t} |" if t else "|" for t in texts]
+                if width > len(texts) and shape == "cells":
+                    out.append("|" * (width - len(texts)))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("shape", ["rows", "padded", "spans", "cells", "bare"])
+@pytest.mark.parametrize("gold_path", GOLDS, ids=[g.stem for g in GOLDS])
+def test_cells_ending_in_a_pipe(tmp_path, gold_path, shape):
+    gold = load_gold(gold_path)
+    page = tmp_path / "report.html"
+    render(gold, "html", page)
+    text = trailing_pipes(page.read_bytes(), shape)
+    assert ("\n行政许可 |\n" in text) == (shape in ("cells", "bare"))  # the layout under test
+    back = parse_text(text, "report.txt")
+    assert (back["agency"], back["year"], back["template"]) == (
+        gold["agency"],
+        gold["year"],
+        gold["template"],
+    )
+    assert dict(cell_items(back)) == dict(cell_items(gold))
+
+
+@pytest.mark.parametrize("shape", ["padded", "cells"])
+def test_cells_ending_in_a_pipe_with_blank_cells(tmp_path, shape):
+    """A lone '|' ending a row is an empty cell or the row's one merged-away position; where blank cells
+    leave the identities unable to choose, the table's other rows tell which."""
+    page = tmp_path / "report.html"
+    for seed in range(16):
+        rng = random.Random(seed)
+        record = blank_zeros(random_record(rng, "2021" if seed % 3 else "2019"), rng, "some")
+        render(record, "html", page)
+        back = parse_text(trailing_pipes(page.read_bytes(), shape), "report.txt")
+        assert dict(cell_items(back)) == dict(cell_items(record)), seed

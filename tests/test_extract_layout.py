@@ -321,3 +321,17 @@ def test_a_row_that_could_not_be_read_is_unknown_not_blank_to_the_solver():
     opened = {k.split(".")[-1] for k in sol.ambiguous}
     assert opened == {"natural_person", "commercial", "social_welfare"}
     assert sol.values["requests.new_received.total"] == 206
+
+
+@pytest.mark.parametrize("printed, value", [("减4", -4), ("减少12", -12), ("增3", 3), ("增加1", 1), ("-2", -2)])
+def test_a_change_printed_in_words_is_signed(printed, value):
+    """2019 表二 本年增/减 is sometimes printed with 增/减 instead of a sign: '减4' is −4."""
+    from xxgk.api import parse_text
+
+    record = random_record(random.Random(5), "2019", year=2019)
+    record["proactive"]["licensing"] = {"prev_year_items": 6, "change": value, "decisions": 2}
+    text = render(record, "tab", random.Random(1), distortions=()).text
+    row = f"行政许可\t6\t{value}\t2\n"
+    assert row in text  # the row under test
+    parsed = parse_text(text.replace(row, f"行政许可\t6\t{printed}\t2\n"), "r.txt")
+    assert parsed["proactive"]["licensing"] == record["proactive"]["licensing"]

@@ -10,7 +10,7 @@ from xxgk.extract.labels import MINUS, nfkc, remember
 
 ZERO_WORDS: Final = frozenset({"-", "—", "–", "－", "/", "／", "无", "——", "--", "\\"})
 _NUMBER: Final = re.compile(
-    r"^(?P<sign>[-+−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+    r"^(?P<sign>[-+−]|增加?|减少?)?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
     r"\s*(?P<unit>万元|元|件|项|个|人次|次)?$"
 )
 
@@ -43,7 +43,8 @@ def _parse_value(raw: str) -> tuple[bool, Decimal | None, str | None]:
         value = Decimal(f"{digits}.{frac}" if frac else digits)
     except InvalidOperation:  # pragma: no cover - the regex only admits digits
         return False, None, None
-    if m.group("sign") in MINUS:
+    sign = m.group("sign")
+    if sign and (sign in MINUS or sign[0] == "减"):  # 本年增/减 may be printed '减4' (2019 template)
         value = -value
     return True, value, m.group("unit")
 

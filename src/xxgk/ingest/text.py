@@ -16,6 +16,7 @@ from typing import Final
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
+from xxgk.ingest.piped import has_piped_tables, piped_grid
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 _PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
@@ -23,10 +24,11 @@ _TABLE_TAG: Final = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _TAG: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
 
 
-def _kind(line: str, markdown: bool = False) -> str:
-    """'html', 'tab', 'blank', 'pipe' or 'text'. `markdown`: the text has markdown tables, so a line
-    with a '|' is a table row even without the outer pipes (GFM allows leaving them out, and html2text
-    does), and a delimiter or rule line (`---|---`, `---`) is no text."""
+def _kind(line: str, markdown: bool = False, piped: bool = False) -> str:
+    """'html', 'tab', 'blank', 'piped', 'pipe' or 'text'. `markdown`: the text has markdown tables, so
+    a line with a '|' is a table row even without the outer pipes (GFM allows leaving them out, and
+    html2text does), and a delimiter or rule line (`---|---`, `---`) is no text. `piped`: the text
+    writes cells as 'text |' (ingest/piped.py), so a line ending in a pipe is a table line."""
     if "<" in line and _TABLE_TAG.search(line):
         return "html"
     if "\t" in line:
@@ -34,6 +36,8 @@ def _kind(line: str, markdown: bool = False) -> str:
     stripped = line.strip()
     if not stripped:
         return "blank"
+    if piped and stripped.endswith("|"):
+        return "piped"
     if stripped.startswith("|") and stripped.count("|") >= 2:
         return "pipe"
     if markdown and "-" in stripped and _PIPE_SEPARATOR.match(stripped):
@@ -87,11 +91,11 @@ def _text_lines(line: str) -> list[str]:
     return [_plain(p) for p in pieces]
 
 
-def _block_end(lines: list[str], start: int, kind: str, markdown: bool) -> int:
+def _block_end(lines: list[str], start: int, kind: str, markdown: bool, piped: bool) -> int:
     """Index after the last line of the grid starting at `start` (blank lines inside are allowed)."""
     end = i = start
     while i < len(lines):
-        k = _kind(lines[i], markdown)
+        k = _kind(lines[i], markdown, piped)
         if k == kind:
             end = i + 1
         elif k != "blank":
@@ -174,14 +178,18 @@ def text_to_document(text: str, source: Source) -> Document:
     """Build the document model from decoded text; line numbers are 1-based in the original text."""
     lines = clean_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     markdown = _has_markdown_tables(lines)
+    piped = not markdown and has_piped_tables(lines)
     blocks: list[Paragraph | Table] = []
     i, table_no = 0, 0
     while i < len(lines):
-        kind = _kind(lines[i], markdown)
-        if kind in ("pipe", "tab"):
-            end = _block_end(lines, i, kind, markdown)
+        kind = _kind(lines[i], markdown, piped)
+        if kind in ("pipe", "tab", "piped"):
+            end = _block_end(lines, i, kind, markdown, piped)
             table_no += 1
-            blocks.append(_grid(lines, i, end, kind, table_no))
+            if kind == "piped":
+                blocks.append(piped_grid(lines, i, end, table_no))
+            else:
+                blocks.append(_grid(lines, i, end, kind, table_no))
             i = end
             continue
         if kind == "html":
