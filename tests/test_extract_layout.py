@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
+from xxgk.extract.solve import RowChoice
 from xxgk.extract.template import load_template
 from xxgk.extract.units import _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
@@ -323,7 +324,9 @@ def test_a_row_that_could_not_be_read_is_unknown_not_blank_to_the_solver():
     assert sol.values["requests.new_received.total"] == 206
 
 
-@pytest.mark.parametrize("printed, value", [("减4", -4), ("减少12", -12), ("增3", 3), ("增加1", 1), ("-2", -2)])
+@pytest.mark.parametrize(
+    "printed, value", [("减4", -4), ("减少12", -12), ("增3", 3), ("增加1", 1), ("-2", -2)]
+)
 def test_a_change_printed_in_words_is_signed(printed, value):
     """2019 表二 本年增/减 is sometimes printed with 增/减 instead of a sign: '减4' is −4."""
     from xxgk.api import parse_text
@@ -335,3 +338,31 @@ def test_a_change_printed_in_words_is_signed(printed, value):
     assert row in text  # the row under test
     parsed = parse_text(text.replace(row, f"行政许可\t6\t{printed}\t2\n"), "r.txt")
     assert parsed["proactive"]["licensing"] == record["proactive"]["licensing"]
+
+
+def test_the_search_stops_at_its_budget_of_identity_checks():
+    """Rows whose readings all tie weigh every combination: the search stops once it has checked its
+    budget of identities (a node's checks past it at most) and says its optimum is unproven."""
+    from xxgk.extract.readings import Reading
+    from xxgk.extract.search import Search
+    from xxgk.extract.template import Identity
+
+    rows, cols = 10, ("a", "b", "c")
+    placements = [tuple(Decimal(1) if c == k else None for c in range(3)) for k in range(3)]
+    choices = [
+        RowChoice(
+            tuple(f"r{i}.{c}" for c in cols),
+            [Reading(v, 0, (0, None, None), "placement") for v in placements],
+        )
+        for i in range(rows)
+    ]
+    identities = [
+        Identity("T", "", c, (f"total.{c}",), tuple(f"r{i}.{c}" for i in range(rows))) for c in cols
+    ] + [Identity("T", "", str(i), tuple(f"r{j}.a" for j in range(i + 1)), (f"r{i}.b",)) for i in range(rows)]
+    search = Search(choices, identities, {}, max_nodes=10**9, max_ties=10**9, max_checks=5_000)
+    search.run()
+    assert search.incomplete
+    per_node = (
+        max(len(search.closing.get(i, ())) + len(search.bounded[d]) for d, i in enumerate(search.order)) * 3
+    )
+    assert 5_000 < search.checks <= 5_000 + per_node

@@ -64,6 +64,8 @@ def row_readings(
     aligned = _aligned(slots, numeric, arity, guide) if guide else None
     if aligned is not None:
         return [aligned]
+    if numeric and all(slots[i].whole for i in numeric):
+        return _whole_numbers(slots, numeric, arity)
     digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
     if (
         numeric
@@ -83,6 +85,21 @@ def row_readings(
         if splits:
             return splits
     return _placements(slots, numeric, arity)
+
+
+def _whole_numbers(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+    """Every number filled its cell or its line alone, and the row has fewer than its columns: the
+    missing cells are blank ones the export lost (a one-cell-per-line text drops empty cells), so the
+    numbers are placed, and the table's identities choose. Dividing a number's digits among cells is
+    kept as a costlier reading, for a number two merged cells left (a PDF→Word table)."""
+    placed = _placements(slots, numeric, arity)
+    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
+    if digits + sum(1 for i in numeric if not slots[i].splittable) < arity:
+        return placed
+    if comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS:
+        return placed
+    splits = digit_splits(slots, numeric, arity)
+    return distinct(placed + [Reading(r.values, r.cost + 1, r.sources, r.how, r.parts) for r in splits])
 
 
 def _or_blank_cells(

@@ -31,9 +31,12 @@ class Slot:
     value: Decimal | None  # None: a blank cell
     unit: str | None
     prov: Provenance
+    whole: bool  # the number filled its cell, or its line, alone: one number, never digits run together
 
-    def __init__(self, raw: str, value: Decimal | None, unit: str | None, prov: Provenance) -> None:
-        self.raw, self.value, self.unit, self.prov = raw, value, unit, prov
+    def __init__(
+        self, raw: str, value: Decimal | None, unit: str | None, prov: Provenance, whole: bool = False
+    ) -> None:
+        self.raw, self.value, self.unit, self.prov, self.whole = raw, value, unit, prov, whole
 
     @property
     def splittable(self) -> bool:
@@ -158,16 +161,16 @@ def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
         if not text:
             out.append(("blank", "", cell.prov))
         elif ok:
-            out.append(("value", text, cell.prov))
+            out.append(("whole", text, cell.prov))
         else:
             out.extend(_text_pieces(text, cell.prov))
     return out
 
 
-def _add_value(row: LogicalRow, raw: str, prov: Provenance) -> bool:
+def _add_value(row: LogicalRow, raw: str, prov: Provenance, whole: bool = False) -> bool:
     ok, value, unit = parse_value(raw)
     if ok and value is not None:
-        row.slots.append(Slot(raw, value, unit, prov))
+        row.slots.append(Slot(raw, value, unit, prov, whole))
         return True
     return False
 
@@ -200,7 +203,7 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
             if cur is None:
                 cur = LogicalRow(prov=prov, explicit=explicit)
                 rows.append(cur)
-            has_values = _add_value(cur, raw, prov) or has_values
+            has_values = _add_value(cur, raw, prov, kind == "whole") or has_values
     return rows
 
 
@@ -215,13 +218,13 @@ def _grid_rows(unit: Unit) -> list[LogicalRow]:
         if kind == "blank":
             row.slots.append(Slot("", None, None, prov))
         else:
-            _add_value(row, raw, prov)
+            _add_value(row, raw, prov, kind == "whole")
     return [row]
 
 
 def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
     if _cell_per_line(units):
-        pieces = [p for unit in units for p in _text_pieces(unit.text, unit.prov)]
+        pieces = [p for unit in units for p in _whole(_text_pieces(unit.text, unit.prov))]
         return pieces_to_rows(pieces, explicit=False)
     rows: list[LogicalRow] = []
     for unit in units:
@@ -230,6 +233,13 @@ def units_to_rows(units: list[Unit]) -> list[LogicalRow]:
         else:
             rows.extend(pieces_to_rows(_text_pieces(unit.text, unit.prov), explicit=False))
     return rows
+
+
+def _whole(pieces: list[tuple[str, str, Provenance]]) -> list[tuple[str, str, Provenance]]:
+    """A line holding one number and nothing else holds one cell's number."""
+    if len(pieces) == 1 and pieces[0][0] == "value":
+        return [("whole", pieces[0][1], pieces[0][2])]
+    return pieces
 
 
 def _cell_per_line(units: list[Unit]) -> bool:

@@ -66,9 +66,10 @@ class Search:
         hints: dict[str, set[Decimal]],
         max_nodes: int,
         max_ties: int,
+        max_checks: int,
     ):
         self.rows, self.hints = rows, hints
-        self.max_nodes, self.max_ties = max_nodes, max_ties
+        self.max_nodes, self.max_ties, self.max_checks = max_nodes, max_ties, max_checks
         self.owner = {k: i for i, r in enumerate(rows) for k in r.keys}
         # a row that could not be read is unknown, not blank: its cells taken as 0 would vouch for
         # whatever reading of another row happens to add up with zeros
@@ -104,6 +105,7 @@ class Search:
         self.best: Score | None = None
         self.ties: list[dict[int, int]] = []
         self.nodes = 0
+        self.checks = 0  # identities weighed so far: a node costs as many as close or bound there
         self.incomplete = False  # nodes ran out or ties overflowed: the optimum is not proven unique
 
     def _localise(self, i: int) -> None:
@@ -200,11 +202,12 @@ class Search:
         if depth == len(self.order):
             self._offer(dict(assign), values)
             return
-        if self.nodes > self.max_nodes:
+        if self.nodes > self.max_nodes or self.checks > self.max_checks:
             self.incomplete = True
             return
         i = self.order[depth]
         row = self.rows[i]
+        self.checks += len(self.tries[i]) * (len(self.closing.get(i, ())) + len(self.bounded[depth]))
         for j in self.tries[i]:
             reading = row.readings[j]
             assign_values(values, row.keys, reading.values)
@@ -224,7 +227,8 @@ class Search:
     def _offer(self, assign: dict[int, int], values: Values) -> None:
         s = self.score(values, assign)
         if self.best is None or s < self.best:
-            self.best, self.ties, self.incomplete = s, [assign], self.nodes > self.max_nodes
+            self.best, self.ties = s, [assign]
+            self.incomplete = self.nodes > self.max_nodes or self.checks > self.max_checks
         elif s == self.best:
             if len(self.ties) < self.max_ties:
                 self.ties.append(assign)

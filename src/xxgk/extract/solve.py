@@ -23,6 +23,7 @@ from xxgk.extract.search import Score, Search, assign_values, evaluate
 from xxgk.extract.template import Identity
 
 MAX_NODES: Final = 200_000
+MAX_CHECKS: Final = 400_000  # identities weighed in one search: ~1 s; beyond, the cells stay open
 MAX_TIES: Final = 64
 _ZERO: Final = Decimal(0)
 __all__ = ["RowChoice", "Score", "Solution", "solve"]
@@ -137,7 +138,7 @@ def solve(rows: list[RowChoice], identities: list[Identity], hints: dict[str, se
     reduced = [
         RowChoice(row.keys, [row.readings[c[0]] for c in cls]) for row, cls in zip(rows, classes, strict=True)
     ]
-    search = Search(reduced, identities, hints, MAX_NODES, MAX_TIES)
+    search = Search(reduced, identities, hints, MAX_NODES, MAX_TIES, MAX_CHECKS)
     search.run()
     samples = _expand(search.ties, classes) or [{}]
     values = _values(rows, samples[0])

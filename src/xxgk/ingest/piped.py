@@ -16,7 +16,8 @@ The second shape has no row breaks. A line of two or more pipes closes a row, an
 those pipes give the table's width; a row without such a line ends when it reaches that width. Before
 any width is known, a label after a number or an empty cell starts a new row. In both shapes the
 merged-away positions are not cells: a run of them is dropped, and a single one (a lone '|', written
-like an empty cell) is told apart by the table's other rows (`_without_single_positions`).
+like an empty cell) is told apart by the table's other rows (`_without_single_positions`). A third
+shape is markdown-like: '|' alone opens a row and each cell follows on an indented line of its own.
 """
 
 from __future__ import annotations
@@ -47,13 +48,39 @@ def has_piped_tables(lines: list[str]) -> bool:
 
 def piped_grid(lines: list[str], start: int, end: int, table_no: int) -> Table:
     """The grid of the trailing-pipe block on lines start..end (blank lines skipped)."""
-    numbered = [(i + 1, lines[i].strip()) for i in range(start, end) if lines[i].strip()]
+    raw = [(i + 1, lines[i].rstrip()) for i in range(start, end) if lines[i].strip()]
+    numbered = [(n, s.strip()) for n, s in raw]
     singles = sum(s.count("|") == 1 or bool(_PIPES_ONLY.match(s)) for _, s in numbered)
-    rows = _rows_from_cells(numbered) if singles >= 0.6 * len(numbered) else _rows_from_lines(numbered)
+    if _opened(raw):
+        rows = _rows_from_openers(raw)
+    elif singles >= 0.6 * len(numbered):
+        rows = _rows_from_cells(numbered)
+    else:
+        rows = _rows_from_lines(numbered)
     return Table(
         [_row(cells, table_no, r + 1) for r, cells in enumerate(rows) if cells],
         Provenance(line=start + 1, table=table_no),
     )
+
+
+def _opened(raw: list[tuple[int, str]]) -> bool:
+    """Markdown-like rows whose cells start with a paragraph: '|' alone at the start of a line opens
+    a row, and every cell follows on a line of its own, indented ('  规章  |', an empty one '   |')."""
+    return bool(raw) and raw[0][1] == "|" and all(s == "|" or s[0].isspace() for _, s in raw)
+
+
+def _rows_from_openers(raw: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    rows: list[list[tuple[int, str]]] = []
+    closed: list[bool] = []
+    for line, text in raw:
+        if text == "|":
+            rows.append([])
+            closed.append(False)
+            continue
+        every, kept = text.split("|")[:-1], _row_pieces(text)
+        rows[-1] += [(line, p.strip()) for p in kept]
+        closed[-1] = closed[-1] or len(kept) < len(every)
+    return _without_single_positions(rows, closed)
 
 
 def _rows_from_lines(numbered: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
