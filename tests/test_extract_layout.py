@@ -366,3 +366,36 @@ def test_the_search_stops_at_its_budget_of_identity_checks():
         max(len(search.closing.get(i, ())) + len(search.bounded[d]) for d, i in enumerate(search.order)) * 3
     )
     assert 5_000 < search.checks <= 5_000 + per_node
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "根据《中华人民共和国政府信息公开条例》规定，现公布{agency}{year}年政府信息公开工作年度报告。",
+        "根据《条例》要求，特编制{agency}{year}年度政府信息公开工作年度报告。本报告中所列数据统计期限为{year}年1月1日至12月31日。",
+        "根据《条例》要求，现发布《{agency}{year}年政府信息公开工作年度报告》。",
+    ],
+)
+def test_a_report_without_a_title_is_named_by_its_first_sentence(sentence):
+    """Web pages often start below the title: the agency is the one the first sentence names."""
+    from xxgk.api import parse_text
+
+    record = random_record(random.Random(7), "2021", year=2023)
+    text = render(record, "tab", random.Random(2), distortions=()).text
+    body = text[text.index("\n\n") :]  # the title block ends at the first empty line
+    assert "年度报告\n" not in body  # the layout under test: no title line
+    parsed = parse_text(sentence.format(agency=record["agency"], year=2023) + body, "page.txt")
+    assert (parsed["agency"], parsed["year"]) == (record["agency"], 2023)
+
+
+def test_a_first_sentence_that_names_no_agency_gives_none():
+    from xxgk.api import parse_text
+
+    text = render(
+        random_record(random.Random(7), "2021", year=2023), "tab", random.Random(2), distortions=()
+    ).text
+    body = text[text.index("\n\n") :]
+    parsed = parse_text(
+        "结合我局工作实际，现将我局2023年度政府信息公开工作年度报告公布如下。" + body, "page.txt"
+    )
+    assert parsed["agency"] is None

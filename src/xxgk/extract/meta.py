@@ -15,6 +15,10 @@ _TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工
 _ABOUT: Final = re.compile(r"^关于|关于$")  # 关于2023年度政府信息公开工作的年度报告
 _PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+_NAMED: Final = re.compile(  # 现公布区统计局2023年政府信息公开工作年度报告 / 现发布《…》
+    r"(?:公布|发布|编制|编制了|现将|特将|形成)《?([\u4e00-\u9fff（）()]{2,40}?)"
+    r"(?:19|20)\d{2}\s*年度?(?:政府)?信息公开工作的?年度报告"
+)
 _SENTENCE_END: Final = "。"  # a line holding a full stop is prose that mentions 本报告, not the title
 LEGACY_MARKERS = tuple(normalize(m) for m in ("指标名称", "计量单位", "历年累计", "本年度", "概述"))
 
@@ -58,9 +62,21 @@ def detect_agency_year(units: list[Unit]) -> tuple[str | None, int | None]:
             agency = _ABOUT.sub("", _TITLE_TAIL.sub("", rest).strip().replace(" ", "")) or None
         if not agency and prev and not _YEAR.search(prev):
             agency = re.sub(r"文件$", "", prev) or None
+    if not title:
+        agency = _named_in_prose(units)
     if year is None:
         year = _year_from_period(units)
     return agency, year
+
+
+def _named_in_prose(units: list[Unit]) -> str | None:
+    """A page that starts without a title often names its report in the first sentence: '现公布区统计局
+    2023年政府信息公开工作年度报告', '特编制湛江市…办公室2023年…' — the agency as that name gives it."""
+    for unit in [u for u in units[:12] if u.kind == "text"][:6]:
+        m = _NAMED.search(re.sub(r"\s+", "", unit.text))
+        if m:
+            return None if m.group(1).startswith(("我", "本")) else m.group(1)  # 现将我局…: no name
+    return None
 
 
 def _year_from_period(units: list[Unit]) -> int | None:
