@@ -119,6 +119,26 @@ def test_huge_html_is_refused(tmp_path):
     assert time.perf_counter() - t0 < 10
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "\t" * 2000 + "\n",
+        "规章\t1\t2\t3\n" * 100_000,
+        "|" + " 0 |" * 2000 + "\n",
+        "行政许可 | 0 |\n" * 200_000,
+    ],
+    ids=["wide tab row", "endless tab rows", "wide pipe row", "endless pipe rows"],
+)
+def test_a_text_of_endless_table_cells_is_refused(tmp_path, table):
+    """10 MB of tabs built a grid of 10 million cells (2 GB, half a minute): refused before building."""
+    path = tmp_path / "cells.txt"
+    path.write_text("某局2023年政府信息公开工作年度报告\n一、总体情况\n" + table * 3, encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(UnreadableError, match="表格过大"):
+        read_path(path)
+    assert time.perf_counter() - t0 < 10
+
+
 def test_encrypted_pdf(tmp_path):
     pikepdf = pytest.importorskip("pypdf")
     writer = pikepdf.PdfWriter()

@@ -19,6 +19,8 @@ from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
 from xxgk.ingest.piped import has_piped_tables, piped_grid
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
+MAX_ROW_CELLS: Final = 300  # cells one table row may have (a report's widest, 表四, has 15)
+MAX_GRID_CELLS: Final = 200_000  # cells all of a text's tables may have (a report has ~400)
 _PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
 _TABLE_TAG: Final = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _TAG: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
@@ -174,18 +176,33 @@ def _html_blocks(lines: list[str], start: int, end: int, table_no: int, path: st
     return [b for b in blocks if not isinstance(b, Paragraph) or b.text]
 
 
+def _guard_size(block: list[str], cells: int, path: str) -> int:
+    """The cells of the text's tables so far, this block counted (separators + 1 per line: a bound
+    found without building anything). A text of endless tabs or pipes is no report's table, and its
+    grid would take gigabytes: refused before it is built."""
+    for line in block:
+        row = line.count("\t") + line.count("|") + 1
+        if row > MAX_ROW_CELLS:
+            raise UnreadableError(path, f"文本中的表格过大（一行 {row} 个单元格，上限 {MAX_ROW_CELLS}）")
+        cells += row
+    if cells > MAX_GRID_CELLS:
+        raise UnreadableError(path, f"文本中的表格过大（超过 {MAX_GRID_CELLS} 个单元格）")
+    return cells
+
+
 def text_to_document(text: str, source: Source) -> Document:
     """Build the document model from decoded text; line numbers are 1-based in the original text."""
     lines = clean_text(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     markdown = _has_markdown_tables(lines)
     piped = not markdown and has_piped_tables(lines)
     blocks: list[Paragraph | Table] = []
-    i, table_no = 0, 0
+    i, table_no, cells = 0, 0, 0
     while i < len(lines):
         kind = _kind(lines[i], markdown, piped)
         if kind in ("pipe", "tab", "piped"):
             end = _block_end(lines, i, kind, markdown, piped)
             table_no += 1
+            cells = _guard_size(lines[i:end], cells, source.path)
             if kind == "piped":
                 blocks.append(piped_grid(lines, i, end, table_no))
             else:
