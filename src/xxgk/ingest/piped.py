@@ -70,6 +70,7 @@ def _opened(raw: list[tuple[int, str]]) -> bool:
 
 
 def _rows_from_openers(raw: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Rows of the markdown-like shape: a lone '|' starts the next row."""
     rows: list[list[tuple[int, str]]] = []
     closed: list[bool] = []
     for line, text in raw:
