@@ -64,15 +64,10 @@ def row_readings(
     aligned = _aligned(slots, numeric, arity, guide) if guide else None
     if aligned is not None:
         return [aligned]
+    divisible, pruned = _divisions(slots, numeric, arity)
     if numeric and all(slots[i].whole for i in numeric):
-        return _whole_numbers(slots, numeric, arity)
-    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
-    if (
-        numeric
-        and not _spaced(slots, numeric)
-        and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity
-    ):
-        pruned = comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS
+        return _whole_numbers(slots, numeric, arity, divisible and not pruned)
+    if divisible and not _spaced(slots, numeric):
         if pruned and not local:
             return [unreadable(arity)]  # too many digits run together to enumerate: abstain
         splits = (
@@ -87,16 +82,21 @@ def row_readings(
     return _placements(slots, numeric, arity)
 
 
-def _whole_numbers(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
+def _divisions(slots: list[Slot], numeric: list[int], arity: int) -> tuple[bool, bool]:
+    """(whether the row's digits are enough to fill its cells, whether their divisions are too many to
+    list)."""
+    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
+    enough = bool(numeric) and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity
+    return enough, comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS
+
+
+def _whole_numbers(slots: list[Slot], numeric: list[int], arity: int, divisible: bool) -> list[Reading]:
     """Every number filled its cell or its line alone, and the row has fewer than its columns: the
     missing cells are blank ones the export lost (a one-cell-per-line text drops empty cells), so the
     numbers are placed, and the table's identities choose. Dividing a number's digits among cells is
     kept as a costlier reading, for a number two merged cells left (a PDF→Word table)."""
     placed = _placements(slots, numeric, arity)
-    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
-    if digits + sum(1 for i in numeric if not slots[i].splittable) < arity:
-        return placed
-    if comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS:
+    if not divisible:
         return placed
     splits = digit_splits(slots, numeric, arity)
     return distinct(placed + [Reading(r.values, r.cost + 1, r.sources, r.how, r.parts) for r in splits])
