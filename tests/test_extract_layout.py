@@ -16,7 +16,7 @@ from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice
 from xxgk.extract.template import load_template
-from xxgk.extract.units import _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
+from xxgk.extract.units import _GLUED_HEADING, _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
 from xxgk.ingest import read_string
 from xxgk.ingest.clean import _FOLD, clean_text
@@ -137,6 +137,15 @@ def test_as_many_digits_as_columns_divide_one_way_signs_kept():
     )
 
 
+def test_a_run_that_starts_with_zero_is_never_one_number():
+    """'行政规范性文件01' under three columns: no printed number starts with 0, so the run is 0 and 1
+    around a blank cell — never 1 alone with two blanks (which would also claim two blank cells)."""
+    placed = {r.values for r in row_readings([_slot("01")], 3, False)}
+    assert placed == {(0, 1, None), (0, None, 1), (None, 0, 1)}
+    total = ((2,), (0, 1))  # no placement of 0 and 1 makes the third the sum of the first two
+    assert [r.how for r in row_readings([_slot("01")], 3, False, local=(total,))] == ["unreadable"]
+
+
 def test_a_printed_negative_is_kept_for_the_audit():
     (reading,) = plausible_signs(row_readings([_slot("-3")], 1, explicit=False), (False,))
     assert reading.values == (-3,)
@@ -231,7 +240,108 @@ _HEADING_ALPHABET = "一二三五十、第部分 #*\t。；：:）)1元件%总�
 
 @given(st.text(_HEADING_ALPHABET, max_size=80))
 def test_headings_tried_at_markers_are_the_headings_a_full_scan_finds(text):
+    assume(_GLUED_HEADING.search(text) is None)  # a glued heading is found only where no other is
     assert _heading_cuts(text) == [m.start("marker") for m in _HEADING.finditer(text)]
+
+
+def test_a_section_heading_glued_to_a_blank_rows_label_still_starts_its_section():
+    """A blank last row of 表三 leaves its label right before the next heading ('…继续办理四、政府信息公开
+    行政复议…'): nothing sets the heading apart, so only a section's full name starts a section there —
+    never a short one that prose may run into ('工作二、总体情况' stays prose)."""
+    text = (
+        "二、主动公开政府信息情况 规章 000 三、收到和处理政府信息公开申请情况 （七）总计 1 0 0 0 0 0 1"
+        "四、结转下年度继续办理四、政府信息公开行政复议、行政诉讼情况 000000000000000"
+        "五、存在的主要问题及改进情况 今年工作二、总体情况不变。"
+    )
+    units = document_to_units(read_string(text, "web.txt"))
+    assert [u.section for u in units if u.section] == ["proactive", "requests", "appeals", "problems"]
+    assert next(u.text for u in units if u.section == "appeals").startswith("四、政府信息公开行政复议")
+
+
+@pytest.mark.parametrize(
+    ("label", "values", "expected"),
+    [
+        ("规范性文件第二十条第(五)项信息内容本年处理决定数量", [], {"normative_documents": []}),
+        ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章规范性文件", ["150"], None),
+    ],
+)
+def test_a_blank_rows_label_run_into_a_heading_is_that_row_printed_blank(label, values, expected):
+    """Web text runs a blank row's label into the heading of the next block, or the heading into it
+    ('…现行有效件数规章规范性文件150': 规章 printed blank). As a whole the piece reads as a heading and
+    the blank row was lost — not found, an error, instead of blank."""
+    proactive = load_template("2021").table("proactive")
+    row = LogicalRow(label, label, [_slot(v) for v in values], Provenance(line=1))
+    rows = data_rows([row], proactive)
+    keys = {
+        proactive.rows[si].key: [s.raw for s in rows[o].values]
+        for si, o in match_rows(rows, proactive).items()
+    }
+    assert keys == (expected or {"rules": [], "normative_documents": ["150"]})
+
+
+@pytest.mark.parametrize(
+    ("label", "values", "expected"),
+    [
+        (
+            "(二)部分公开(区分处理的,只计这一情形,不计其他情形)(三)不予公开1.属于国家秘密2.其他法律行政法规禁止公开",
+            [],
+            {"partial": [], "withheld.state_secret": [], "withheld.law_prohibited": []},
+        ),
+        (
+            "2.其他法律行政法规禁止公开3.危及三安全一稳定4.保护第三方合法权益",
+            ["0000000"],
+            {
+                "withheld.law_prohibited": [],
+                "withheld.three_safety_one_stability": [],
+                "withheld.third_party": ["0000000"],
+            },
+        ),
+    ],
+)
+def test_blank_rows_whose_labels_run_together_are_each_found(label, values, expected):
+    """Web text prints blank rows as their labels alone, run together; each is its row printed blank
+    (a group's label stays with its first item), not one row found and the others reported missing."""
+    rows = data_rows([LogicalRow(label, label, [_slot(v) for v in values], Provenance(line=1))], REQUESTS)
+    keys = {
+        REQUESTS.rows[si].key: [s.raw for s in rows[o].values] for si, o in match_rows(rows, REQUESTS).items()
+    }
+    assert keys == expected
+
+
+@pytest.mark.parametrize(
+    ("seed", "template", "style"),
+    [
+        (109, "2019", "all"),
+        (121, "2019", "all"),
+        (93, "2021", "all"),
+        (15, "2021", "rows"),
+        (90, "2021", "some"),
+        (1, "2019", "all"),
+        (7, "2021", "rows"),
+    ],
+)
+def test_a_report_that_leaves_cells_blank_in_one_table_may_in_any(seed, template, style):
+    """Web text drops blank cells. Where one table shows it (a row with fewer digits than cells), a run
+    of digits in another table may hold blanks too: '行政许可 3915741' under three columns is 39, a
+    blank and 15741, not a division that assumes every cell filled; 表四's '121012250312318' is
+    12, 1, 0, 12, 25 | 0, 3, 12, 3, 18 | five blanks, not one digit a cell. Such runs stand only where
+    the row's own sums confirm them; elsewhere the cells stay open (and are listed), never a guess."""
+    from xxgk.api import parse_text
+    from xxgk.generate import cells
+
+    rng = random.Random(seed * 7 + (template == "2019"))
+    record = blank_zeros(random_record(rng, template), rng, style)
+    back = parse_text(render(record, "webtext", rng, None).text)
+    expected, got = cells(record), cells(back)
+    assert {k: (v, got[k]) for k, v in expected.items() if got[k] is not None and got[k] != v} == {}
+    if style != "all":  # (every zero blank: most runs are open to several readings)
+        assert sum(1 for k, v in expected.items() if v is not None and got[k] == v) > 0
+    assert [f["message"] for f in back["findings"] if f["rule"] == "S_TABLES"] == []  # blank rows are found
+    opened = {k for k, v in expected.items() if v is not None and got[k] is None}
+    listed = {
+        k for f in back["findings"] if f["rule"] in ("S_AMBIGUOUS_CELLS", "S_TABLES") for k in f["cells"]
+    }
+    assert opened - listed == set()
 
 
 @given(st.text("０１Ａａ\u3000\u00a0\u200b\ufeff．⼀⼈一 a。", max_size=40))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Final
 
 from xxgk.errors import NotAReportError
@@ -94,13 +95,7 @@ def extract(doc: Document) -> Extraction:
     result.regions = regions
     result.figures = figures(_prose_units(units, regions))
     if template is not None:
-        guide = hints(result.figures)
-        for table in template.tables:
-            if table.key in regions:
-                region = regions[table.key]
-                res = extract_table(units[region.start : region.end], table, template, guide)
-                result.tables[table.key] = res
-                record[table.key] = _table_record(template, res)
+        _extract_tables(result, template, hints(result.figures))
     record["sections"] = sections
     record["findings"] = []
     record["source"] = {"path": doc.source.path, "sha256": doc.source.sha256, "format": doc.source.format}
@@ -108,6 +103,24 @@ def extract(doc: Document) -> Extraction:
     if doc.meta.get("published"):
         record["published"] = doc.meta["published"]
     return result
+
+
+def _extract_tables(result: Extraction, template: Template, guide: dict[str, set[Decimal]]) -> None:
+    """Every table found. A report that leaves cells blank in one table may leave them blank in any:
+    tables read on the premise that it does not are read again knowing it does."""
+    regions, units = result.regions, result.units
+    found = [t for t in template.tables if t.key in regions]
+    for table in found:
+        region = regions[table.key]
+        result.tables[table.key] = extract_table(units[region.start : region.end], table, template, guide)
+    if any(res.shows_blanks for res in result.tables.values()):
+        for table in found:
+            if not result.tables[table.key].shows_blanks:
+                region = regions[table.key]
+                units_of = units[region.start : region.end]
+                result.tables[table.key] = extract_table(units_of, table, template, guide, blanks_seen=True)
+    for table in found:
+        result.record[table.key] = _table_record(template, result.tables[table.key])
 
 
 __all__ = ["Extraction", "extract"]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from itertools import takewhile
 from typing import Any
 
-from xxgk.extract.match import is_subtotal
+from xxgk.extract.naming import is_subtotal
 from xxgk.extract.numbers import parse_value, to_json_number
 from xxgk.extract.readings import row_readings
 from xxgk.extract.rows import LogicalRow

@@ -9,8 +9,10 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import MARKERS, MEMO_TEXT, normalize, remember, strip_markers
+from xxgk.extract.labels import normalize
+from xxgk.extract.naming import is_header, is_subtotal, label_scores, names_row, top_score
 from xxgk.extract.rows import LogicalRow
+from xxgk.extract.runon import split_heading_tails, split_run_together_labels
 from xxgk.extract.template import RowSpec, TableSpec
 
 FUZZY_MIN: Final = 85
@@ -19,60 +21,11 @@ _NUMBERED: Final = re.compile(
 )
 
 
-def label_score(row: LogicalRow, spec: RowSpec) -> int:
-    """How well a printed label names a template row (0 = not at all); longer cores score higher."""
-    if not row.label:
-        return 0
-    if spec.exact:
-        bare = {strip_markers(row.label), strip_markers(row.last_label)}
-        return next((len(c) + 20 for c in spec.cores if c in bare), 0)
-    return next((len(c) * 2 for c in spec.cores if c in row.label), 0)
-
-
-_SCORES: Final[dict[tuple[int, str, str], tuple[int, ...]]] = {}
-
-
-def label_scores(row: LogicalRow, table: TableSpec) -> tuple[int, ...]:
-    """label_score against every row of `table`, memoised: the same labels recur in every report."""
-    key = (id(table), row.label, row.last_label)
-    found = _SCORES.get(key)
-    if found is None:
-        if len(_SCORES) > 200_000:
-            _SCORES.clear()
-        found = _SCORES[key] = tuple(label_score(row, spec) for spec in table.rows)
-    return found
-
-
 def _fuzzy_score(row: LogicalRow, spec: RowSpec) -> int:
     if spec.exact or not row.label:
         return 0
     best = max((fuzz.partial_ratio(c, row.label) for c in spec.cores if len(c) >= 5), default=0)
     return 1 if best >= FUZZY_MIN else 0
-
-
-def is_header(row: LogicalRow, table: TableSpec) -> bool:
-    return not row.values and any(h in row.label for h in table.header)
-
-
-def is_subtotal(row: LogicalRow, table: TableSpec) -> bool:
-    """A row the report adds to sum a group (小计, 合计): it takes no template row and joins no label,
-    whatever row it follows (a blank '8.属于行政查询事项' + '小计 0 0 0' is not one wrapped row)."""
-    label = row.label.rstrip(":：")
-    return bool(label) and label.endswith(table.subtotals)
-
-
-def names_row(row: LogicalRow, table: TableSpec) -> bool:
-    return _top(label_scores(row, table)) > 0
-
-
-def _top(scores: tuple[int, ...]) -> int:
-    """The best of some label scores (never negative), 0 for none: `max(..., default=0)` as a loop,
-    since compiled code makes a builtin called with a keyword a generic call, thousands a report."""
-    top = 0
-    for score in scores:
-        if score > top:
-            top = score
-    return top
 
 
 def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow:
@@ -84,7 +37,7 @@ def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow])
 
 
 def _naming_score(row: LogicalRow, table: TableSpec) -> int:
-    return _top(label_scores(row, table))
+    return top_score(label_scores(row, table))
 
 
 def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
@@ -97,7 +50,9 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     i = 0
     while i < len(out):
         row = out[i]
-        head = _weak(row) and _starts_numbered(row) and not names_row(row, table)  # a blank row's label
+        head = (  # a blank row's label
+            _weak(row) and _starts_numbered(row) and not names_row(row, table) and not is_header(row, table)
+        )
         if not (head or _joinable(row, table)):
             i += 1
             continue
@@ -136,7 +91,7 @@ def _runs_on(joined: LogicalRow, piece: LogicalRow, table: TableSpec) -> bool:
     """The joined label follows the printed label of the row the piece names further than the piece
     alone ('2.申请人' + '逾期未按收费通知…' is that label wrapped; '地方性法规' + '行政规范性文件' is not)."""
     scores = label_scores(piece, table)
-    label = normalize(table.rows[scores.index(_top(scores))].label)
+    label = normalize(table.rows[scores.index(top_score(scores))].label)
     return _common(joined.label, label) > _common(piece.label, label)
 
 
@@ -185,97 +140,12 @@ def _starts_numbered(row: LogicalRow) -> bool:
     return bool(_NUMBERED.match(row.label) or _NUMBERED.match(row.last_label))
 
 
-def _best(scores: tuple[int, ...]) -> int | None:
-    top = _top(scores)
-    return scores.index(top) if top > 0 else None
-
-
-_ITEM_STARTS: Final[dict[str, tuple[int, ...]]] = {}
-
-
-def _item_starts(label: str) -> tuple[int, ...]:
-    """Where numbered items start in a label, after its first character (labels recur: remembered)."""
-    found = _ITEM_STARTS.get(label)
-    if found is None:
-        found = remember(
-            _ITEM_STARTS, label, tuple(m.start() for m in MARKERS.finditer(label) if m.start() > 0)
-        )
-    return found
-
-
-_STARTS: Final[dict[tuple[int, str], tuple[int, ...]]] = {}
-
-
-def _starts(label: str, table: TableSpec) -> tuple[int, ...]:
-    """Where a run-together label may be cut: its numbered items, or its last two row names (and the
-    items between them: what comes before the first is a heading, '第二十条第(六)项…数量').
-    Remembered per table: labels recur in every report, and the row names are tried one by one."""
-    key = (id(table), label)
-    found = _STARTS.get(key)
-    if found is None:
-        items, core = _item_starts(label), _last_core_start(label, table)
-        found = tuple(sorted({*(i for i in items if i > core[0]), *core})) if core else items
-        if len(label) <= MEMO_TEXT:
-            remember(_STARTS, key, found)
-    return found
-
-
-def _last_core_start(label: str, table: TableSpec) -> tuple[int, ...]:
-    """Where the label's last two row names start, when it ends with one row's name and names another
-    row before it ('…数量行政处罚行政强制' from '行政处罚 [blank] 行政强制 26'); else ()."""
-    bare = label.rstrip(":：")
-    ends = [
-        (len(c), si)
-        for si, spec in enumerate(table.rows)
-        if not spec.exact
-        for c in spec.cores
-        if bare.endswith(c)
-    ]
-    if not ends:
-        return ()
-    length, own = max(ends)
-    start = len(bare) - length
-    head = bare[:start]
-    before = [
-        (head.rfind(c) + len(c), len(c), head.rfind(c))
-        for si, spec in enumerate(table.rows)
-        if si != own and not spec.exact
-        for c in spec.cores
-        if c in head
-    ]
-    return (max(before)[2], start) if before else ()
-
-
-def split_run_together_labels(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
-    """Web text prints a blank row as its label alone, so consecutive labels run together before the
-    next numbers ('2.申请人逾期未按收费…申请3.其他(七)总计5000005'). The numbers belong to the last
-    numbered item; the items before it become label-only rows (printed blank). Split only when the
-    whole label would name another row than its last item does."""
-    out: list[LogicalRow] = []
-    for row in rows:
-        starts = _starts(row.label, table) if row.values else ()
-        if not starts:
-            out.append(row)
-            continue
-        tail = row.label[starts[-1] :]
-        own = _best(label_scores(LogicalRow(tail, tail), table))
-        if own is None or own == _best(label_scores(row, table)):
-            out.append(row)
-            continue
-        cuts = [0, *starts]
-        for a, b in pairwise(cuts):
-            piece = row.label[a:b]
-            out.append(LogicalRow(piece, piece, [], row.prov, False))
-        out.append(LogicalRow(tail, tail, row.slots, row.prov, row.explicit, row.margin))
-    return out
-
-
 def data_rows(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     """Rows that can carry values: with numbers, grid rows with blank cells, and label-only lines
     that name a template row (a row printed blank in a text layout); no header rows."""
     return [
         r
-        for r in join_wrapped(split_run_together_labels(rows, table), table)
+        for r in join_wrapped(split_heading_tails(split_run_together_labels(rows, table), table), table)
         if (r.values or (r.label and ((r.explicit and r.slots) or names_row(r, table))))
         and not is_header(r, table)
     ]
@@ -294,7 +164,7 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
         if _weak(row) or is_subtotal(row, table):
             continue
         scores = label_scores(row, table)
-        if not _top(scores) and row.values:
+        if not top_score(scores) and row.values:
             scores = tuple(_fuzzy_score(row, spec) for spec in table.rows)
         bonus = 1000 if row.values else 0
         # best score first, then the earlier row (then the earlier template row, as the stable sort of

@@ -79,7 +79,23 @@ def row_readings(
             return _or_blank_cells(slots, numeric, arity, local, splits, pruned)
         if splits:
             return splits
+    if any(_leading_zero(slots[i]) for i in numeric):
+        return _around_blanks(slots, arity, local)
     return _placements(slots, numeric, arity)
+
+
+def _leading_zero(slot: Slot) -> bool:
+    """'01': no printed number starts with 0 — the digits of several cells run together."""
+    digits = slot.raw.lstrip("-−")
+    return slot.splittable and len(digits) > 1 and digits[0] == "0" and digits.isdigit()
+
+
+def _around_blanks(slots: list[Slot], arity: int, local: tuple[Local, ...]) -> list[Reading]:
+    """Fewer digits than cells, one run of which cannot be a number ('行政规范性文件01' under three
+    columns): its digits are divided and placed around blank cells, every way the row's own sums allow,
+    for the table's identities to choose — or the row abstains when they are too many to weigh."""
+    twins = blank_splits(slots, arity, local)
+    return twins if twins and not too_many(twins) else [unreadable(arity)]
 
 
 def _divisions(slots: list[Slot], numeric: list[int], arity: int) -> tuple[bool, bool]:

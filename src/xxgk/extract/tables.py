@@ -8,7 +8,8 @@ from typing import Any
 
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
-from xxgk.extract.match import data_rows, is_header, match_rows
+from xxgk.extract.match import data_rows, match_rows
+from xxgk.extract.naming import is_header
 from xxgk.extract.readings import (
     Local,
     Reading,
@@ -85,6 +86,7 @@ class TableResult:
     candidates: list[dict[str, Decimal | None]]
     prov: Provenance | None
     extras: list[dict[str, Any]]  # rows the report adds (小计), as record.md's `extras`
+    shows_blanks: bool  # a row printed with fewer numbers than cells: the report leaves cells blank
     _trace: dict[str, CellTrace] | None
 
     def __init__(
@@ -97,7 +99,7 @@ class TableResult:
     ) -> None:
         self.key, self.values, self.trace_inputs, self.missing_rows = key, values, trace_inputs, missing_rows
         self.unsplit, self.ambiguous, self.candidates = unsplit, {}, []
-        self.prov, self.extras, self._trace = None, [], None
+        self.prov, self.extras, self._trace, self.shows_blanks = None, [], None, False
 
     @property
     def trace(self) -> dict[str, CellTrace]:
@@ -139,7 +141,11 @@ def _choices(
     mapped: dict[int, LogicalRow],
     guides: dict[int, list[float]],
     grids: dict[int, list[int]],
-) -> list[RowChoice]:
+    blanks_seen: bool,
+    hints: dict[str, set[Decimal]],
+) -> tuple[list[RowChoice], bool]:
+    """The rows' readings, and whether this table shows blank cells. Where it or another table of the
+    report does (`blanks_seen`), readings made on the premise that no cell is blank must be confirmed."""
     out = []
     rows = [row for _, row in sorted(mapped.items())]
     for si, row in sorted(mapped.items()):
@@ -148,14 +154,18 @@ def _choices(
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
-    if any(_shows_blanks(row, len(choice.keys)) for choice, row in zip(out, rows, strict=True)):
+    shows = any(_shows_blanks(row, len(choice.keys)) for choice, row in zip(out, rows, strict=True))
+    if shows or blanks_seen:
         for choice, row in zip(out, rows, strict=True):
             local = template.row_identities[choice.keys]
+            if not local:
+                _settle_alone(choice, row, hints)
+                continue
             _confirm(choice, local, "digit-split")
             if _glued(row) and local:
                 _confirm(choice, local, "placement", blank_as_zero=True)
                 _add_blank_splits(choice, row, local)
-    return out
+    return out, shows
 
 
 def _shows_blanks(row: LogicalRow, arity: int) -> bool:
@@ -164,6 +174,26 @@ def _shows_blanks(row: LogicalRow, arity: int) -> bool:
     if not row.values:
         return True
     return all(s.splittable for s in row.values) and sum(len(s.raw.lstrip("-−")) for s in row.values) < arity
+
+
+def _settle_alone(choice: RowChoice, row: LogicalRow, hints: dict[str, set[Decimal]]) -> None:
+    """A run of digits divided on the premise that no cell is blank, in a row no identity checks (表二):
+    the divisions around blank cells are as possible ('113' is 1, 1, 3 or 11, 3 and a blank…). The
+    run stands if it divides one way only ('000'), or the prose's figures pick one division
+    ('8855698': 制发88件 … 现行有效698件); otherwise the row abstains."""
+    if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
+        return
+    twins = blank_splits(row.slots, len(choice.keys), ())
+    if twins is None:
+        choice.readings = [unreadable(len(choice.keys))]
+        return
+    readings = distinct(choice.readings + twins)
+    hits = [
+        sum(1 for k, v in zip(choice.keys, r.values, strict=True) if v is not None and v in hints.get(k, ()))
+        for r in readings
+    ]
+    best = [r for r, h in zip(readings, hits, strict=True) if h == max(hits)]
+    choice.readings = best if len(best) == 1 else [unreadable(len(choice.keys))]
 
 
 def _glued(row: LogicalRow) -> bool:
@@ -237,8 +267,13 @@ def _trace(
 
 
 def extract_table(
-    units: list[Unit], table: TableSpec, template: Template, hints: dict[str, set[Decimal]]
+    units: list[Unit],
+    table: TableSpec,
+    template: Template,
+    hints: dict[str, set[Decimal]],
+    blanks_seen: bool = False,
 ) -> TableResult:
+    """`blanks_seen`: another table of the report shows blank cells (see `_choices`)."""
     logical = units_to_rows(units)  # tokenise the region once
     rows = data_rows(logical, table)
     if table.flow:
@@ -252,7 +287,8 @@ def extract_table(
         mapped = {si: rows[o] for si, o in spec_to_obs.items()}
         mapped, column_extras = drop_subtotal_columns(units, table, mapped)
     guides = column_guides(units, table, template.columns, mapped)
-    choices = _choices(table, template, mapped, guides, grid_guides(units, table, template.columns, mapped))
+    grids = grid_guides(units, table, template.columns, mapped)
+    choices, shows_blanks = _choices(table, template, mapped, guides, grids, blanks_seen, hints)
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
     values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)
@@ -269,6 +305,7 @@ def extract_table(
     )
     result = TableResult(table.key, values, _TraceInputs(table, mapped, choices, sol), missing)
     result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
+    result.shows_blanks = shows_blanks
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
         if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
             result.ambiguous.update({k: [] for k in choice.keys})

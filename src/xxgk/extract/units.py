@@ -69,6 +69,21 @@ def _heading_pattern() -> re.Pattern[str]:
 
 
 _HEADING: Final = _heading_pattern()
+GLUED_CORE_MIN: Final = 7
+
+
+def _glued_heading_pattern() -> re.Pattern[str]:
+    """A heading run into the text before it ('…继续办理四、政府信息公开行政复议、行政诉讼情况': a blank
+    last row of a web page's table, then the next section). With nothing to set it apart, only a
+    section's full name counts, never a short one ('总体情况') that prose may follow a list marker with."""
+    cores = sorted({c for _, cs in SECTIONS for c in cs if len(c) >= GLUED_CORE_MIN}, key=len, reverse=True)
+    alt = "|".join(re.escape(c) for c in cores)
+    return re.compile(
+        rf"(?<=[\u4e00-\u9fff])(?P<marker>[{_CN}]、)(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})(?:情况|事项)?)"
+    )
+
+
+_GLUED_HEADING: Final = _glued_heading_pattern()
 
 
 def _section_of(title: str) -> str | None:
@@ -103,6 +118,11 @@ def _heading_cuts(text: str) -> list[int]:
                 cuts.append(m.start("marker"))
                 end = m.end()
                 break
+        else:
+            m = _GLUED_HEADING.match(text, marker)
+            if m is not None:
+                cuts.append(marker)
+                end = m.end()
     return cuts
 
 
@@ -123,7 +143,7 @@ def _split_paragraph(p: Paragraph) -> list[Unit]:
             continue
         x = (p.prov.x or 0) + a + len(raw) - len(raw.lstrip())  # the piece's character column
         unit = Unit("text", piece, normalize(piece), Provenance(line=p.prov.line, page=p.prov.page, x=x))
-        m = _HEADING.match(piece) if has_marker else None
+        m = (_HEADING.match(piece) or _GLUED_HEADING.match(text, a)) if has_marker else None
         if m and (len(piece) <= 40 or b - a < len(text)):
             unit.section = _section_of(m["title"])
             unit.heading = (m["marker"] + m["title"]).strip()
