@@ -63,7 +63,7 @@ def row_readings(
         return _blank_align(slots, arity, grid)
     aligned = _aligned(slots, numeric, arity, guide) if guide else None
     if aligned is not None:
-        return [aligned]
+        return [_unless_misplaced(aligned, slots, numeric, arity, local)]
     divisible, pruned = _divisions(slots, numeric, arity)
     if numeric and all(slots[i].whole for i in numeric):
         return _whole_numbers(slots, numeric, arity, divisible and not pruned)
@@ -214,6 +214,25 @@ def _aligned(slots: list[Slot], numeric: list[int], arity: int, guide: list[floa
             return None
         values[c], sources[c] = slots[i].value, i
     return Reading(tuple(values), 0, tuple(sources), "aligned")
+
+
+def _unless_misplaced(
+    aligned: Reading, slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...]
+) -> Reading:
+    """Numbers placed by position that break the row's own sums (blanks as 0) where another order of
+    placing them meets those sums: the positions may have misled (`pdftotext -layout` squeezes a
+    table's CJK header words, so its columns drift) as well as the report's arithmetic be wrong. The
+    row abstains rather than guess either way; where no placement meets the sums, it is read as placed
+    and the audit reports the arithmetic."""
+    if not local or not breaks_local(aligned.values, local, blank_as_zero=True):
+        return aligned
+    for cols in combinations(range(arity), len(numeric)):
+        values: list[Decimal | None] = [None] * arity
+        for c, i in zip(cols, numeric, strict=True):
+            values[c] = slots[i].value
+        if not breaks_local(tuple(values), local, blank_as_zero=True):
+            return unreadable(arity)
+    return aligned
 
 
 def _placements(slots: list[Slot], numeric: list[int], arity: int, cost: int = 0) -> list[Reading]:
