@@ -6,13 +6,15 @@ over four years (2021–2024) so cross-year findings run as in a real corpus. We
 end to end (discover, hash, parse, store, cross-year) and report reports/s with 2 workers, the speed-up,
 and the p95 latency of the web app's corpus queries (stats, filtered listings, a filtered export).
 
+Each configuration is timed `--rounds` times, in turn, and its fastest run kept (see best_times).
 The speed-up is measured against ONE process doing all the work (`workers=0`: parse, store and
 cross-year in the coordinator), the usual definition (serial time / parallel time). A one-worker pool is
 not a one-core baseline: its coordinator stores and runs the cross-year steps on the second core while
 the worker parses, so on a 2-core machine it already uses ~1.3 cores and 2 workers can gain at most the
 rest. Its figure is printed too (`speedup over a 1-worker pool`). The machine's busy CPU is printed for
 each run: at 2 workers it should be near 2 cores × wall time.
-Last line:
+The machine's own ceiling for two processes (a pure-Python loop in one process, then in two) is
+printed before the last line. Last line:
     ingest_per_s=… speedup_2=… query_p95_ms=…
 Targets: 10 000 reports in < 90 s on a 2-core machine; speed-up ≥ 1.8 with 2 workers.
 """
@@ -127,6 +129,50 @@ def ingest_run(folder: Path, db: Path, workers: int) -> tuple[float, int]:
     return summary.elapsed, summary.stored
 
 
+def best_times(folder: Path, root: Path, rounds: int) -> dict[int, tuple[float, int]]:
+    """(seconds, reports) of the fastest of `rounds` ingests with 0, 1 and 2 workers, taken in turn
+    (0, 1, 2, 0, 1, 2, …): this machine's speed drifts by tens of percent over minutes, and timing each
+    configuration once, one after the other, measured the drift as much as the speed-up."""
+    best: dict[int, tuple[float, int]] = {}
+    for _ in range(rounds):
+        for workers in (0, 1, 2):
+            db = root / f"w{workers}.duckdb"
+            db.unlink(missing_ok=True)
+            Path(f"{db}.wal").unlink(missing_ok=True)
+            t, n = ingest_run(folder, db, workers)
+            if workers not in best or t < best[workers][0]:
+                best[workers] = (t, n)
+    return best
+
+
+def _spin(n: int) -> float:
+    """Seconds for a pure-Python loop of n steps (the machine's own parallel ceiling, below)."""
+    t0 = time.perf_counter()
+    acc = 0
+    for i in range(n):
+        acc += i * i % 7
+    return time.perf_counter() - t0
+
+
+def machine_ceiling(rounds: int, steps: int = 20_000_000) -> float:
+    """The speed-up this machine gives two processes of pure CPU work that share nothing: the ceiling
+    for `speedup_2`. Virtual cores may share a physical one (two loops run 1.6-1.8x, not 2x, on the
+    2-core machines measured). Best of `rounds`, one and two processes in turn."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    one = two = float("inf")
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # start both workers
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            _spin(steps), _spin(steps)
+            one = min(one, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            list(pool.map(_spin, [steps, steps]))
+            two = min(two, time.perf_counter() - t0)
+    return one / two
+
+
 def query_latencies(store: Store, folder: Path, repeat: int) -> dict[str, list[float]]:
     """ms per call of each corpus query the web app makes."""
     sample = store.find_reports(ReportFilter(limit=1))[0]
@@ -185,6 +231,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10_000, help="reports to generate")
     ap.add_argument("--seed", type=int, default=20261122)
     ap.add_argument("--repeat", type=int, default=20, help="timed calls per query")
+    ap.add_argument(
+        "--rounds", type=int, default=3, help="ingests per configuration, taken in turn (best kept)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="xxgk-bench-corpus-") as tmp:
         root = Path(tmp)
@@ -193,9 +242,8 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(folder, args.n, args.seed)
         print(f"generated {args.n} reports in {time.perf_counter() - t0:.1f} s", flush=True)
-        t0, n0 = ingest_run(folder, root / "w0.duckdb", 0)
-        t1, n1 = ingest_run(folder, root / "w1.duckdb", 1)
-        t2, n2 = ingest_run(folder, root / "w2.duckdb", 2)
+        best = best_times(folder, root, args.rounds)
+        (t0, n0), (t1, n1), (t2, n2) = best[0], best[1], best[2]
         with open_store(root / "w2.duckdb", read_only=True) as store:
             latencies = query_latencies(store, root, args.repeat)
             full = full_export_seconds(store, root)
@@ -204,8 +252,13 @@ def main() -> None:
     if full is not None:
         print(f"full csv export of {n2} reports: {full:.1f} s")
     print(f"speedup over a 1-worker pool: {(n2 / t2) / (n1 / t1):.2f}")
+    ceiling = machine_ceiling(args.rounds)
+    speedup = (n2 / t2) / (n0 / t0)
+    print(
+        f"machine ceiling for 2 processes (pure CPU loop, best of {args.rounds}, measured now): {ceiling:.2f}"
+    )
     every = [v for ms in latencies.values() for v in ms]
-    print(f"ingest_per_s={n2 / t2:.1f} speedup_2={(n2 / t2) / (n0 / t0):.2f} query_p95_ms={p95(every):.1f}")
+    print(f"ingest_per_s={n2 / t2:.1f} speedup_2={speedup:.2f} query_p95_ms={p95(every):.1f}")
 
 
 if __name__ == "__main__":
