@@ -275,6 +275,11 @@ def test_a_section_heading_glued_to_a_blank_rows_label_still_starts_its_section(
     ("label", "values", "expected"),
     [
         ("规范性文件第二十条第(五)项信息内容本年处理决定数量", [], {"normative_documents": []}),
+        (
+            "第二十条第(六)项信息内容本年处理决定数量行政处罚行政强制第二十条第",
+            [],
+            {"penalty": [], "coercion": []},
+        ),
         ("第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章规范性文件", ["150"], None),
     ],
 )

@@ -160,8 +160,9 @@ def _heading_cuts(row: LogicalRow, table: TableSpec) -> list[int]:
             start = i
         elif not inside and start is not None:
             piece = label[start:i]
-            if names_row(LogicalRow(piece, piece), table):
-                cuts += [c for c in (start, i) if 0 < c < len(label)]
+            if names_row(LogicalRow(piece, piece), table):  # with the names run together in it
+                inner = [start + c for c in _starts(piece, table) if c > 0]
+                cuts += [c for c in (start, *inner, i) if 0 < c < len(label)]
             start = None
     return cuts
 
