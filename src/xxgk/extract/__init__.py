@@ -13,7 +13,7 @@ from xxgk.extract.meta import detect_agency_year, detect_template
 from xxgk.extract.narrative import Figure, figures, hints
 from xxgk.extract.numbers import to_json_number
 from xxgk.extract.sections import extract_sections
-from xxgk.extract.tables import TableResult, extract_table
+from xxgk.extract.tables import TableResult, read_table, solve_table
 from xxgk.extract.template import Template, load_template
 from xxgk.extract.units import Unit, document_to_units
 from xxgk.model import Document
@@ -107,20 +107,17 @@ def extract(doc: Document) -> Extraction:
 
 def _extract_tables(result: Extraction, template: Template, guide: dict[str, set[Decimal]]) -> None:
     """Every table found. A report that leaves cells blank in one table may leave them blank in any:
-    tables read on the premise that it does not are read again knowing it does."""
-    regions, units = result.regions, result.units
-    found = [t for t in template.tables if t.key in regions]
-    for table in found:
-        region = regions[table.key]
-        result.tables[table.key] = extract_table(units[region.start : region.end], table, template, guide)
-    if any(res.shows_blanks for res in result.tables.values()):
-        for table in found:
-            if not result.tables[table.key].shows_blanks:
-                region = regions[table.key]
-                units_of = units[region.start : region.end]
-                result.tables[table.key] = extract_table(units_of, table, template, guide, blanks_seen=True)
-    for table in found:
-        result.record[table.key] = _table_record(template, result.tables[table.key])
+    all are read first, then solved knowing whether any of them shows blank cells."""
+    regions = result.regions
+    read = [
+        read_table(result.units[regions[t.key].start : regions[t.key].end], t, template)
+        for t in template.tables
+        if t.key in regions
+    ]
+    blanks = any(r.shows_blanks for r in read)
+    for r in read:
+        result.tables[r.table.key] = solve_table(r, template, guide, blanks)
+        result.record[r.table.key] = _table_record(template, result.tables[r.table.key])
 
 
 __all__ = ["Extraction", "extract"]

@@ -35,6 +35,7 @@ __all__ = [
     "row_readings",
     "too_many",
     "unreadable",
+    "weighable_blank_splits",
 ]
 
 
@@ -94,8 +95,8 @@ def _around_blanks(slots: list[Slot], arity: int, local: tuple[Local, ...]) -> l
     """Fewer digits than cells, one run of which cannot be a number ('行政规范性文件01' under three
     columns): its digits are divided and placed around blank cells, every way the row's own sums allow,
     for the table's identities to choose — or the row abstains when they are too many to weigh."""
-    twins = blank_splits(slots, arity, local)
-    return twins if twins and not too_many(twins) else [unreadable(arity)]
+    twins = weighable_blank_splits(slots, arity, local)
+    return twins or [unreadable(arity)]
 
 
 def _divisions(slots: list[Slot], numeric: list[int], arity: int) -> tuple[bool, bool]:
@@ -133,10 +134,16 @@ def _or_blank_cells(
     to list every division (`pruned`: the fewest-breaking were kept). Then the report's arithmetic may
     simply be wrong, and its numbers are read as printed."""
     apart = _placements(slots, numeric, arity, cost=1) if len(numeric) > 1 else []
-    twins = None if pruned else blank_splits(slots, arity, local, cost=1)
-    if twins is None or too_many(twins):
-        return splits + apart
-    return distinct(splits + apart + twins)
+    twins = None if pruned else weighable_blank_splits(slots, arity, local, cost=1)
+    return splits + apart if twins is None else distinct(splits + apart + twins)
+
+
+def weighable_blank_splits(
+    slots: list[Slot], arity: int, local: tuple[Local, ...], cost: int = 0
+) -> list[Reading] | None:
+    """`blank_splits`, or None where they are more than the solver can weigh (or than the walk lists)."""
+    twins = blank_splits(slots, arity, local, cost)
+    return None if twins is None or too_many(twins) else twins
 
 
 def too_many(twins: list[Reading]) -> bool:
@@ -226,13 +233,9 @@ def _unless_misplaced(
     and the audit reports the arithmetic."""
     if not local or not breaks_local(aligned.values, local, blank_as_zero=True):
         return aligned
-    for cols in combinations(range(arity), len(numeric)):
-        values: list[Decimal | None] = [None] * arity
-        for c, i in zip(cols, numeric, strict=True):
-            values[c] = slots[i].value
-        if not breaks_local(tuple(values), local, blank_as_zero=True):
-            return unreadable(arity)
-    return aligned
+    placed = _placements(slots, numeric, arity)
+    adds_up = any(not breaks_local(r.values, local, blank_as_zero=True) for r in placed)
+    return unreadable(arity) if adds_up else aligned
 
 
 def _placements(slots: list[Slot], numeric: list[int], arity: int, cost: int = 0) -> list[Reading]:

@@ -108,7 +108,7 @@ def split_heading_tails(rows: list[LogicalRow], table: TableSpec) -> list[Logica
     printed blank; so does each of several blank rows whose labels run together (`_blank_item_cuts`)."""
     out: list[LogicalRow] = []
     for row in rows:
-        cuts = _heading_cuts(row, table) or _blank_item_cuts(row, table)
+        cuts = _heading_word_cuts(row, table) or _blank_item_cuts(row, table)
         if not cuts:
             out.append(row)
             continue
@@ -139,7 +139,7 @@ def _blank_item_cuts(row: LogicalRow, table: TableSpec) -> list[int]:
     return starts[1:]
 
 
-def _heading_cuts(row: LogicalRow, table: TableSpec) -> list[int]:
+def _heading_word_cuts(row: LogicalRow, table: TableSpec) -> list[int]:
     """Where a label-only text row divides into heading words and the row names between them."""
     if row.values or row.explicit:
         return []

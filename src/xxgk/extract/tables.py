@@ -18,8 +18,8 @@ from xxgk.extract.readings import (
     distinct,
     plausible_signs,
     row_readings,
-    too_many,
     unreadable,
+    weighable_blank_splits,
 )
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
@@ -86,7 +86,6 @@ class TableResult:
     candidates: list[dict[str, Decimal | None]]
     prov: Provenance | None
     extras: list[dict[str, Any]]  # rows the report adds (小计), as record.md's `extras`
-    shows_blanks: bool  # a row printed with fewer numbers than cells: the report leaves cells blank
     _trace: dict[str, CellTrace] | None
 
     def __init__(
@@ -99,7 +98,7 @@ class TableResult:
     ) -> None:
         self.key, self.values, self.trace_inputs, self.missing_rows = key, values, trace_inputs, missing_rows
         self.unsplit, self.ambiguous, self.candidates = unsplit, {}, []
-        self.prov, self.extras, self._trace, self.shows_blanks = None, [], None, False
+        self.prov, self.extras, self._trace = None, [], None
 
     @property
     def trace(self) -> dict[str, CellTrace]:
@@ -141,31 +140,30 @@ def _choices(
     mapped: dict[int, LogicalRow],
     guides: dict[int, list[float]],
     grids: dict[int, list[int]],
-    blanks_seen: bool,
-    hints: dict[str, set[Decimal]],
-) -> tuple[list[RowChoice], bool]:
-    """The rows' readings, and whether this table shows blank cells. Where it or another table of the
-    report does (`blanks_seen`), readings made on the premise that no cell is blank must be confirmed."""
+) -> list[RowChoice]:
     out = []
-    rows = [row for _, row in sorted(mapped.items())]
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
         readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
-    shows = any(_shows_blanks(row, len(choice.keys)) for choice, row in zip(out, rows, strict=True))
-    if shows or blanks_seen:
-        for choice, row in zip(out, rows, strict=True):
-            local = template.row_identities[choice.keys]
-            if not local:
-                _settle_alone(choice, row, hints)
-                continue
-            _confirm(choice, local, "digit-split")
-            if _glued(row) and local:
-                _confirm(choice, local, "placement", blank_as_zero=True)
-                _add_blank_splits(choice, row, local)
-    return out, shows
+    return out
+
+
+def _confirm_all(read: ReadTable, template: Template, hints: dict[str, set[Decimal]]) -> None:
+    """The report leaves cells blank (in this table or another): readings made on the premise that no
+    cell is blank must be confirmed, row by row."""
+    rows = [row for _, row in sorted(read.mapped.items())]
+    for choice, row in zip(read.choices, rows, strict=True):
+        local = template.row_identities[choice.keys]
+        if not local:
+            _settle_alone(choice, row, hints)
+            continue
+        _confirm(choice, local, "digit-split")
+        if _glued(row):
+            _confirm(choice, local, "placement", blank_as_zero=True)
+            _add_blank_splits(choice, row, local)
 
 
 def _shows_blanks(row: LogicalRow, arity: int) -> bool:
@@ -219,8 +217,8 @@ def _add_blank_splits(choice: RowChoice, row: LogicalRow, local: tuple[Local, ..
     blank and meets the same sums: both become candidates (see `blank_splits`)."""
     if not choice.readings or any(r.how != "digit-split" for r in choice.readings):
         return
-    twins = blank_splits(row.slots, len(choice.keys), local)
-    if twins is None or too_many(twins):
+    twins = weighable_blank_splits(row.slots, len(choice.keys), local)
+    if twins is None:
         choice.readings = [unreadable(len(choice.keys))]
         return
     choice.readings = distinct(choice.readings + twins)
@@ -266,29 +264,54 @@ def _trace(
     return traces
 
 
-def extract_table(
-    units: list[Unit],
-    table: TableSpec,
-    template: Template,
-    hints: dict[str, set[Decimal]],
-    blanks_seen: bool = False,
-) -> TableResult:
-    """`blanks_seen`: another table of the report shows blank cells (see `_choices`)."""
+@dataclass(slots=True, init=False)
+class ReadTable:
+    """A table's rows mapped onto the template, with each row's candidate readings: everything but
+    the premise of blank cells, which may come from another table of the report (`solve_table`)."""
+
+    table: TableSpec
+    units: list[Unit]
+    rows: list[LogicalRow]
+    mapped: dict[int, LogicalRow]
+    spec_to_obs: dict[int, int]
+    column_extras: list[dict[str, Any]]
+    choices: list[RowChoice]
+    shows_blanks: bool  # a row printed with fewer numbers than cells: the report leaves cells blank
+
+    def __init__(self, table: TableSpec, units: list[Unit], rows: list[LogicalRow]) -> None:
+        self.table, self.units, self.rows = table, units, rows
+        self.mapped, self.spec_to_obs, self.column_extras, self.choices = {}, {}, [], []
+        self.shows_blanks = False
+
+
+def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadTable:
+    """Rows of the table's region, mapped onto the template, and their readings."""
     logical = units_to_rows(units)  # tokenise the region once
-    rows = data_rows(logical, table)
+    read = ReadTable(table, units, data_rows(logical, table))
     if table.flow:
-        arity = len(table.rows[0].columns)
-        flow = _flow_row(logical, table, arity)
-        mapped = {0: flow} if flow is not None else {}
-        spec_to_obs: dict[int, int] = {}
-        column_extras: list[dict[str, Any]] = []
+        flow = _flow_row(logical, table, len(table.rows[0].columns))
+        read.mapped = {0: flow} if flow is not None else {}
     else:
-        spec_to_obs = match_rows(rows, table)
-        mapped = {si: rows[o] for si, o in spec_to_obs.items()}
-        mapped, column_extras = drop_subtotal_columns(units, table, mapped)
-    guides = column_guides(units, table, template.columns, mapped)
-    grids = grid_guides(units, table, template.columns, mapped)
-    choices, shows_blanks = _choices(table, template, mapped, guides, grids, blanks_seen, hints)
+        read.spec_to_obs = match_rows(read.rows, table)
+        mapped = {si: read.rows[o] for si, o in read.spec_to_obs.items()}
+        read.mapped, read.column_extras = drop_subtotal_columns(units, table, mapped)
+    guides = column_guides(units, table, template.columns, read.mapped)
+    grids = grid_guides(units, table, template.columns, read.mapped)
+    read.choices = _choices(table, template, read.mapped, guides, grids)
+    read.shows_blanks = any(
+        _shows_blanks(row, len(choice.keys))
+        for choice, (_, row) in zip(read.choices, sorted(read.mapped.items()), strict=True)
+    )
+    return read
+
+
+def solve_table(
+    read: ReadTable, template: Template, hints: dict[str, set[Decimal]], blanks_seen: bool = False
+) -> TableResult:
+    """Choose each row's reading. `blanks_seen`: another table of the report shows blank cells."""
+    table, mapped, choices = read.table, read.mapped, read.choices
+    if read.shows_blanks or blanks_seen:
+        _confirm_all(read, template, hints)
     idents = [i for i in template.identities if i.cells[0].startswith(table.key + ".")]
     sol = solve(choices, idents, hints)
     values: dict[str, Decimal | None] = dict.fromkeys(table.cell_keys(), None)
@@ -305,14 +328,20 @@ def extract_table(
     )
     result = TableResult(table.key, values, _TraceInputs(table, mapped, choices, sol), missing)
     result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
-    result.shows_blanks = shows_blanks
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
         if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
             result.ambiguous.update({k: [] for k in choice.keys})
-    result.prov = units[0].prov if units else None
-    result.extras = added_rows(rows, table, spec_to_obs) + column_extras
+    result.prov = read.units[0].prov if read.units else None
+    result.extras = added_rows(read.rows, table, read.spec_to_obs) + read.column_extras
     _apply_unsplit(result, table, mapped)
     return result
+
+
+def extract_table(
+    units: list[Unit], table: TableSpec, template: Template, hints: dict[str, set[Decimal]]
+) -> TableResult:
+    """One table on its own (a report's tables are read together: see `xxgk.extract.extract`)."""
+    return solve_table(read_table(units, table, template), template, hints)
 
 
 def _apply_unsplit(result: TableResult, table: TableSpec, mapped: dict[int, LogicalRow]) -> None:
