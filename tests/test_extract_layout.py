@@ -228,13 +228,22 @@ def test_blank_heavy_tables_are_solved_without_enumerating_equivalent_placements
     parse_text(render(record, "tab", rng).text)  # finishes in milliseconds
 
 
-def test_headings_run_into_the_text_before_them_in_web_text():
+@pytest.mark.parametrize(
+    "appeals",
+    [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "四、政府信息公开行政复议与行政诉讼情况",
+        "四、政府信息公开行政复议及行政诉讼情况",
+        "四、因政府信息公开申请行政复议、提起行政诉讼的情况",
+    ],
+)
+def test_headings_run_into_the_text_before_them_in_web_text(appeals: str):
     """Crawled web text keeps no line breaks: a heading follows a colon, a table's last number or its
-    unit directly; 六 is also titled 需要说明的其他事项."""
+    unit directly; 六 is also titled 需要说明的其他事项, and 四 is worded in several ways."""
     text = (
         "特编制此报告：一、总体情况2021年，我局工作如下。二、主动公开政府信息情况 规章 000"
         "三、收到和处理政府信息公开申请情况 …… 结转下年度继续办理 0000000"
-        "四、政府信息公开行政复议、行政诉讼情况 000000000000000五、存在的主要问题及改进情况 无。"
+        f"{appeals} 000000000000000五、存在的主要问题及改进情况 无。"
         "六、需要说明的其他事项与附表 无。"
     )
     units = document_to_units(read_string(text, "web.txt"))

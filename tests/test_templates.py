@@ -64,3 +64,25 @@ def test_agency_is_the_title_without_year_and_report_words(title):
     record = parse_text(text)
     assert (record["agency"], record["year"]) == (TITLES[title], 2023)
     assert parse_text(text.split("\n", 1)[1])["agency"] is None
+
+
+@pytest.mark.parametrize(
+    ("period", "fires"),
+    [
+        ("本报告中所列数据统计期限为2023年1月1日至12月31日。", False),
+        ("本报告中所列数据统计期限为2022年1月1日至12月31日。", True),  # a copied period
+        ("数据统计时间为2022年1月—12月。", True),
+    ],
+)
+def test_year_mentions_checks_the_period_not_a_signature_date(period: str, fires: bool):
+    """The period is a range that opens in January; the signature date under an attachment titled
+    '…统计数据' (published the next January) is not the period and must not be flagged."""
+    from xxgk.api import parse_text
+
+    text = (
+        f"某某县公安局2023年政府信息公开工作年度报告\n{period}\n一、总体情况\n2023年，本局认真贯彻《条例》。\n"
+        "三、收到和处理政府信息公开申请情况\n本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n"
+        "六、其他需要报告的事项\n附件：某某县公安局2023年度政府信息公开工作统计数据 某某县公安局2024年1月7日\n"
+    )
+    rules = [f["rule"] for f in parse_text(text)["findings"]]
+    assert ("S_YEAR_MENTIONS" in rules) is fires

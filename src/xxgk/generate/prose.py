@@ -127,17 +127,34 @@ def _fee_text(rng: random.Random, year: int) -> str:
     return f"本年度依法收取信息处理费{rng.randint(1, 30) * 100}元。"
 
 
+# Headings of 四 and 五 as agencies word them (template.md); the first is the template's own.
+_APPEALS_TITLES = (
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "四、因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+    "四、政府信息公开行政复议和行政诉讼情况",
+    "四、政府信息公开行政复议与行政诉讼情况",
+)
+_PROBLEMS_TITLES = (
+    "五、存在的主要问题及改进情况",
+    "五、政府信息公开工作存在的主要问题及改进情况",
+    "五、存在的主要问题和改进措施",
+)
+
+
 def random_sections(rng: random.Random, record: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The six sections {title, text}; table sections hold the prose printed before their table."""
+    """The six sections {title, text}; table sections hold the prose printed before their table.
+    The wording of the headings is drawn from a generator of the agency's own (an agency keeps its
+    wording), so that every other draw, and every report generated before, stays as it was."""
     year, agency = record["year"], record["agency"]
     nums = {f"n{i}": rng.randint(12, 3000) for i in range(1, 6)}
     overview = "\n".join(s.format(year=year, agency=agency, **nums) for s in rng.sample(_OVERVIEW, k=4))
+    wording = random.Random(agency)
     return {
         "overview": {"title": "一、总体情况", "text": overview},
         "proactive": {"title": "二、主动公开政府信息情况", "text": _proactive_text(record)},
         "requests": {"title": "三、收到和处理政府信息公开申请情况", "text": _requests_text(record)},
-        "appeals": {"title": "四、政府信息公开行政复议、行政诉讼情况", "text": _appeals_text(record)},
-        "problems": {"title": "五、存在的主要问题及改进情况", "text": "\n".join(_PROBLEMS)},
+        "appeals": {"title": wording.choice(_APPEALS_TITLES), "text": _appeals_text(record)},
+        "problems": {"title": wording.choice(_PROBLEMS_TITLES), "text": "\n".join(_PROBLEMS)},
         "other": {"title": "六、其他需要报告的事项", "text": _fee_text(rng, year)},
     }
 

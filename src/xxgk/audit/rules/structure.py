@@ -112,15 +112,20 @@ def template_year(ctx: Context) -> Iterator[Finding]:
 
 
 def _skipped(ctx: Context) -> set[str]:
-    """Cells not to list as blank: ambiguous ones, and sub-rows of a merged （六）其他处理 row."""
+    """Cells not to list as blank: ambiguous ones, those of rows not found (S_TABLES names the row),
+    and sub-rows of a merged （六）其他处理 row."""
     out: set[str] = set()
     for key in ("proactive", "requests", "appeals"):
         res = ctx.table_result(key)
         if res is None:
             continue
         out.update(res.ambiguous)
-        if res.unsplit and ctx.template:
-            row = next(r for r in ctx.template.table(key).rows if r.optional)
+        if ctx.template is None:
+            continue
+        table = ctx.template.table(key)
+        out.update(f"{key}.{row}.{c}" for row in res.missing_rows for c in table.row(row).columns)
+        if res.unsplit:
+            row = next(r for r in table.rows if r.optional)
             out.update(f"{key}.{sub}.{c}" for sub in row.replaces for c in row.columns)
     return out
 
@@ -149,8 +154,14 @@ def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
             keys.extend(res.ambiguous)
             candidates.extend({k: _num(v) for k, v in c.items()} for c in res.candidates)
     if keys:
-        how = f"有 {len(candidates)} 种同样成立的拆分" if candidates else "位数过多无法拆分"
-        msg = f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{'、'.join(ctx.label(k) for k in keys[:3])}。"
+        # a reading that leaves a cell blank: the row printed fewer numbers than it has cells
+        blanks = any(v is None for c in candidates for v in c.values())
+        how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "位数过多无法拆分"
+        names = "、".join(ctx.label(k) for k in keys[:3])
+        if blanks:
+            msg = f"{len(keys)} 个单元格所在行的数字少于列数（有单元格空白），{how}，无法确定各数所在的列：{names}。"
+        else:
+            msg = f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{names}。"
         yield Finding(
             "S_AMBIGUOUS_CELLS", "warning", msg, keys, ctx.location(keys[0]), {"candidates": candidates}
         )
@@ -176,8 +187,11 @@ def extra_rows(ctx: Context) -> Iterator[Finding]:
 
 
 _SELF: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:政府信息公开|政务公开)(?:工作)?\s*年度报告")
+# A period runs from January to some end (至/到/—): the date must open a range, so that a signature date
+# after an attachment titled "…统计数据" ("统计数据 某局2019年1月7日") is not read as the period.
 _PERIOD: Final = re.compile(
     r"(?:统计期限|统计时限|统计周期|统计时间|统计期间|数据统计|统计数据)[^。；]{0,30}?((?:19|20)\d{2})\s*年\s*1\s*月"
+    r"(?=[^。；]{0,12}?(?:至|到|[—－~～-]))"
 )
 
 
