@@ -536,3 +536,20 @@ def test_a_first_sentence_that_names_no_agency_gives_none():
         "结合我局工作实际，现将我局2023年度政府信息公开工作年度报告公布如下。" + body, "page.txt"
     )
     assert parsed["agency"] is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "header"),
+    [
+        (["类别", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "总计"], True),
+        (["列1", "列2", "列3"], True),
+        (["数据1", "数据2"], False),  # two are no numbering
+        (["数据1", "数据3", "数据4"], False),  # not in turn
+        (["规章1", "规范性文件2", "许可3"], False),  # a word of its own in each cell: labels
+        (["规章", "1", "2", "3"], False),  # a data row
+    ],
+)
+def test_column_names_a_converter_numbered_are_a_header(cells: list[str], header: bool):
+    from xxgk.extract.rows import numbered_names
+
+    assert numbered_names(cells) is header

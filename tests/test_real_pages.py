@@ -1,4 +1,4 @@
-"""Real web "text versions" from one site's archive (tests/data/pingtan/SOURCES.tsv): what each shows
+"""Real web "text versions" and conversions (tests/data/real_pages/SOURCES.tsv): what each shows
 that the seeds do not, asserted on the record the parser makes of the page as published."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from xxgk.api import parse
+from xxgk.generate import cells
 
-PAGES = Path(__file__).parent / "data" / "pingtan"
+PAGES = Path(__file__).parent / "data" / "real_pages"
 
 
 def _rules(record: dict) -> list[str]:
@@ -47,3 +48,66 @@ def test_a_row_the_report_leaves_out_is_reported_missing_not_blank():
     assert record["proactive"]["rules"] == {"issued": None, "repealed": None, "in_force": None}
     assert record["proactive"]["normative_documents"] == {"issued": 0, "repealed": 0, "in_force": 0}
     assert "S_BLANK_CELLS" not in _rules(record)
+
+
+def test_the_notice_a_report_cites_is_not_the_report_naming_itself():
+    """'根据《…关于编制公布2021年政府信息公开工作年度报告有关事项的通知》…现编制完成2022年度…': the 2021
+    is the year of another document's subject, so no S_YEAR_MENTIONS."""
+    record = parse(PAGES / "jjf_2022.txt")
+    assert record["year"] == 2022
+    assert "S_YEAR_MENTIONS" not in _rules(record)
+
+
+def test_a_covering_letters_title_names_the_agency_without_its_verb():
+    """'…苏平片区管理局关于报送2020年度政府信息公开工作年度报告的函'."""
+    record = parse(PAGES / "spp_2020.txt")
+    assert (record["agency"], record["year"]) == ("平潭综合实验区苏平片区管理局", 2020)
+
+
+def test_a_fee_section_of_its_own_states_the_fee_and_each_reply_is_no_count():
+    """This layout gives 信息处理费 a section (五、信息处理费收取情况, with a small table) before 六 问题:
+    the fee is stated, so no S_FEE_REPORTED, only the order differs from the template; '确保每一份答复都
+    合法合规' is no count of replies (it made N_PROCESSED read 1)."""
+    record = parse(PAGES / "jjp_2025.txt")
+    assert record["sections"]["other"]["title"] == "五、信息处理费收取情况"
+    rules = _rules(record)
+    assert "S_FEE_REPORTED" not in rules and "N_PROCESSED" not in rules
+    assert [f["message"] for f in record["findings"] if f["rule"] == "S_SECTIONS"] == [
+        "各部分的顺序与模板不一致。"
+    ]
+    assert record["appeals"]["review"] == dict.fromkeys(record["appeals"]["review"], 0)
+
+
+def test_a_section_numbered_without_its_comma_still_starts_it():
+    """'…传真：23156377）。一总体情况2020年，我局…': the overview is found, not taken for the preamble."""
+    record = parse(PAGES / "jjp_2020.txt")
+    assert record["sections"]["overview"]["title"] == "一总体情况"
+    assert "S_SECTIONS" not in _rules(record)
+
+
+def test_a_conversion_printing_each_row_as_a_table_of_its_own_reads_every_cell():
+    """Each row of 表三 under a '### 一、本年新收…' heading with a header of numbered column names ('类别 |
+    数据1 | … | 数据6 | 总计'), each group of 表四 as a table of its own: every cell is read, and every
+    identity of the report holds (the audit finds nothing to say about its arithmetic)."""
+    record = parse(PAGES / "shuyang_2025.txt")
+    values = cells(record)
+    assert len(values) == 200 and None not in values.values()
+    assert record["requests"]["new_received"]["total"] == 713
+    assert record["requests"]["granted"] == {
+        "natural_person": 290,
+        "commercial": 1,
+        "research": 0,
+        "social_welfare": 0,
+        "legal_service": 3,
+        "other_org": 0,
+        "total": 294,
+    }
+    assert [g["total"] for g in record["appeals"].values()] == [61, 3, 10]
+    assert not [f for f in record["findings"] if f["rule"][0] in "TS"], record["findings"]
+
+
+def test_one_figure_for_two_kinds_of_reply_is_not_the_count_of_either():
+    """'依申请公开及不予公开373份' counts both kinds of document together: it states no 不予公开 count to
+    hold against 表三 (where 不予公开 is 0)."""
+    record = parse(PAGES / "zhz_2019.txt")
+    assert "N_OUTCOMES" not in _rules(record)

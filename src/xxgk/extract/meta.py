@@ -12,7 +12,8 @@ from xxgk.extract.units import Unit
 
 _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?的?(?:年度)?(?:报告|年报).*$")
-_ABOUT: Final = re.compile(r"^关于|关于$")  # 关于2023年度政府信息公开工作的年度报告
+# 关于2023年度政府信息公开工作的年度报告; 某局关于报送《2020年度…年度报告》的函
+_ABOUT: Final = re.compile(r"^关于|关于(?:报送|上报|呈报|印发|公布|发布|提交|转发)?《?$")
 _PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
 _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _NAMED: Final = re.compile(  # 现公布区统计局2023年政府信息公开工作年度报告 / 现发布《…》

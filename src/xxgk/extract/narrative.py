@@ -231,9 +231,10 @@ def _to_number(token: str) -> Decimal | None:
 
 
 def _plausible(m: re.Match[str], concept: Concept) -> bool:
-    """A count the concept can mean: not a date, an ordinal (第二十条), a duration or a percentage."""
+    """A count the concept can mean: not a date, an ordinal (第二十条), a distributive (每一份答复), a
+    duration or a percentage."""
     unit, text = m["unit"], m.string
-    if unit in ("%", "％") or (m.start() > 0 and text[m.start() - 1] == "第"):
+    if unit in ("%", "％") or (m.start() > 0 and text[m.start() - 1] in "第每"):
         return False
     tail = text[m.end() : m.end() + 3]
     if concept.units:

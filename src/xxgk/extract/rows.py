@@ -207,9 +207,26 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
     return rows
 
 
+_NUMBERED_NAME: Final = re.compile(r"^(\D*\D)(\d{1,2})$")
+
+
+def numbered_names(cells: list[str]) -> bool:
+    """Column names a converter numbered ('数据1 数据2 … 数据6', '列1 列2 列3'): one word, then 1, 2, 3 …
+    in turn, in three cells or more. A header, not a label with a value in each cell: no data row
+    prints the same word in every cell."""
+    numbered = [m for m in map(_NUMBERED_NAME.match, cells) if m is not None]
+    if len(numbered) < 3 or len({m.group(1) for m in numbered}) != 1:
+        return False
+    return [int(m.group(2)) for m in numbered] == list(range(1, len(numbered) + 1))
+
+
 def _grid_rows(unit: Unit) -> list[LogicalRow]:
     """A grid row; one without any label text keeps its leading empty cells: they are blank values
-    (表四's single row printed with its first cells empty), not merged label cells."""
+    (表四's single row printed with its first cells empty), not merged label cells. A row of numbered
+    column names is all label."""
+    assert unit.row is not None
+    if numbered_names([c.text.strip() for c in unit.row.cells]):
+        return pieces_to_rows([("text", unit.text, unit.prov)], explicit=True)
     pieces = _cell_pieces(unit)
     if any(kind == "text" for kind, _, _ in pieces) or all(kind == "blank" for kind, _, _ in pieces):
         return pieces_to_rows(pieces, explicit=True)

@@ -115,11 +115,15 @@ def _cell_keys(table: TableSpec, row_index: int) -> tuple[str, ...]:
 
 
 def _flow_row(rows: list[LogicalRow], table: TableSpec, arity: int) -> LogicalRow | None:
-    """表四: the values after the header, across physical rows, until a full set is read."""
+    """表四: the values after the header, across physical rows, until a full set is read. Header
+    rows between them are passed over: a conversion may print each group (行政复议, 行政诉讼·未经复议直接
+    起诉, …) as a table of its own, with its own heading and column names."""
     slots: list[Slot] = []
     first: LogicalRow | None = None
     for row in rows:
-        if is_header(row, table) or not row.values:
+        if is_header(row, table):
+            continue
+        if not row.values:
             if first is not None:
                 break
             continue

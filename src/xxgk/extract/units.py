@@ -41,7 +41,26 @@ SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "主要问题及改进",
         ),
     ),
-    ("other", ("其他需要报告的事项", "其他需要报告事项", "需要说明的其他事项", "其他需要说明的事项")),
+    (
+        "other",
+        (
+            "其他需要报告的事项",
+            "其他需要报告事项",
+            "需要说明的其他事项",
+            "其他需要说明的事项",
+            "其他需说明事项",
+            # 六's content, given a section of its own (and a small table) in some provinces' layout
+            "信息处理费收取情况",
+        ),
+    ),
+)
+# Full section names that may follow their numeral with no 、 ('。一总体情况2020年，…').
+BARE_MARKED: Final = (
+    "总体情况",
+    "主动公开政府信息",
+    "收到和处理政府信息公开申请",
+    "存在的主要问题",
+    "其他需要报告的事项",
 )
 SECTION_ORDER: Final = {key: i for i, (key, _) in enumerate(SECTIONS)}
 _CN: Final = "一二三四五六七八九十"
@@ -65,8 +84,10 @@ class Unit:
 def _heading_pattern() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
+    bare = "|".join(BARE_MARKED)
     return re.compile(
-        rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?)\s*\**\s*"
+        rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*"
+        rf"(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?|[{_CN}](?={bare}))\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
 
@@ -97,9 +118,11 @@ def _section_of(title: str) -> str | None:
     return None
 
 
-# 三、 or 第三部分, written to begin with one character class: `re` then skips ahead to such a
+# 三、, 第三部分 or 一 before a full section name, written to begin with one character class: `re` then skips ahead to such a
 # character instead of trying each alternative at every position
-_MARKER_HINT: Final = re.compile(rf"[{_CN}第](?:(?<=[{_CN}])、|(?<=第)[{_CN}]部分)")
+_MARKER_HINT: Final = re.compile(
+    rf"[{_CN}第](?:(?<=[{_CN}])、|(?<=第)[{_CN}]部分|(?<=[{_CN}])(?={'|'.join(BARE_MARKED)}))"
+)
 
 
 def _heading_cuts(text: str) -> list[int]:
@@ -132,7 +155,7 @@ def _heading_cuts(text: str) -> list[int]:
 def _split_paragraph(p: Paragraph) -> list[Unit]:
     text = p.text
     # most paragraphs have no list marker at all
-    has_marker = ("、" in text or "部分" in text) and _MARKER_HINT.search(text) is not None
+    has_marker = ("、" in text or "部分" in text or "情况" in text) and _MARKER_HINT.search(text) is not None
     cuts = _heading_cuts(text) if has_marker else []
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]

@@ -156,7 +156,7 @@ def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
     if keys:
         # a reading that leaves a cell blank: the row printed fewer numbers than it has cells
         blanks = any(v is None for c in candidates for v in c.values())
-        how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "位数过多无法拆分"
+        how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "可能的读法过多，无法逐一核验"
         names = "、".join(ctx.label(k) for k in keys[:3])
         if blanks:
             msg = f"{len(keys)} 个单元格所在行的数字少于列数（有单元格空白），{how}，无法确定各数所在的列：{names}。"
@@ -195,6 +195,16 @@ _PERIOD: Final = re.compile(
 )
 
 
+def _cited(text: str, m: re.Match[str]) -> bool:
+    """The year is that of another document cited in 《》, whose title goes on past the report's name
+    (《…关于编制公布2021年政府信息公开工作年度报告有关事项的通知》), not this report naming itself
+    (现将《海东市 2020 年政府信息公开年度报告》予以公布)."""
+    if text.rfind("《", 0, m.start()) <= text.rfind("》", 0, m.start()):
+        return False
+    close = text.find("》", m.end())
+    return close > m.end() and bool(text[m.end() : close].strip())
+
+
 def _preamble(ctx: Context) -> list[tuple[str, int | None]]:
     if ctx.extraction is None:
         return []
@@ -221,7 +231,7 @@ def year_mentions(ctx: Context) -> Iterator[Finding]:
         for text, line in texts:
             for m in pattern.finditer(text):
                 said = int(m.group(1))
-                if said != year and (said, line) not in seen:
+                if said != year and (said, line) not in seen and not _cited(text, m):
                     seen.add((said, line))
                     msg = f"报告称“{m.group(0).strip()}”，与报告年度 {year} 不一致。"
                     yield Finding("S_YEAR_MENTIONS", "warning", msg, [], Location(line=line))
