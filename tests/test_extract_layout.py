@@ -553,3 +553,26 @@ def test_column_names_a_converter_numbered_are_a_header(cells: list[str], header
     from xxgk.extract.rows import numbered_names
 
     assert numbered_names(cells) is header
+
+
+@pytest.mark.parametrize(
+    ("heading", "key"),
+    [
+        ("五、存在问题及改进情况", "problems"),
+        ("五、政府信息公开工作存在的主要问题及改进情况", "problems"),
+        ("五、存在的主要问题和改进措施", "problems"),
+        ("七、其他需说明事项", "other"),
+        ("五、信息处理费收取情况", "other"),
+        ("一总体情况", "overview"),
+        ("一．总体情况", "overview"),
+        ("六.其他需要报告的事项", "other"),
+        ("四、因政府信息公开工作被申请行政复议和提起行政诉讼情况", "appeals"),
+        ("四、政府信息公开行政复议与行政诉讼情况", "appeals"),
+    ],
+)
+def test_section_headings_as_agencies_word_them(heading: str, key: str):
+    """Headings seen in real reports (template.md lists the variants): each starts its section, on a
+    line of its own and run into the text before it."""
+    for text in (f"{heading}\n正文。", f"上文至此。{heading}正文。"):
+        units = document_to_units(read_string(text, "web.txt"))
+        assert [u.section for u in units if u.section] == [key], text

@@ -111,3 +111,25 @@ def test_one_figure_for_two_kinds_of_reply_is_not_the_count_of_either():
     hold against 表三 (where 不予公开 is 0)."""
     record = parse(PAGES / "zhz_2019.txt")
     assert "N_OUTCOMES" not in _rules(record)
+
+
+def test_a_saved_government_web_page_reads_its_tables_and_keeps_blank_columns_blank():
+    """The page as a browser saved it: navigation, Word-made markup (<o:p>), three tables. 表三 prints
+    only 自然人 and 总计; the five 法人或其他组织 columns are blank on the page, so null, never 0."""
+    record = parse(PAGES / "shuyang_fgj_2023.html")
+    assert (record["agency"], record["year"], record["template"]) == ("沭阳县发展和改革局", 2023, "2021")
+    assert record["source"]["format"] == "html"
+    assert record["proactive"]["normative_documents"] == {"issued": 8, "repealed": 0, "in_force": 18}
+    assert record["requests"]["granted"] == {
+        "natural_person": 26,
+        "commercial": None,
+        "research": None,
+        "social_welfare": None,
+        "legal_service": None,
+        "other_org": None,
+        "total": 26,
+    }
+    assert record["appeals"]["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 1, "total": 1}
+    blank = next(f for f in record["findings"] if f["rule"] == "S_BLANK_CELLS")
+    assert len(blank["cells"]) == 25 * 5
+    assert not [f for f in record["findings"] if f["severity"] == "error"]

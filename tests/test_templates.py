@@ -86,3 +86,37 @@ def test_year_mentions_checks_the_period_not_a_signature_date(period: str, fires
     )
     rules = [f["rule"] for f in parse_text(text)["findings"]]
     assert ("S_YEAR_MENTIONS" in rules) is fires
+
+
+@pytest.mark.parametrize(
+    ("title", "published", "late"),
+    [
+        ("某某县公安局2023年政府信息公开工作年度报告", "2024-01-30", False),
+        ("某某县公安局2023年政府信息公开工作年度报告", "2024-02-20", True),  # a department: 31 January
+        ("某某县人民政府2023年政府信息公开工作年度报告", "2024-03-20", False),  # a government: 31 March
+        ("某某县人民政府2023年政府信息公开工作年度报告", "2024-04-02", True),
+    ],
+)
+def test_deadline_depends_on_who_publishes(title: str, published: str, late: bool):
+    from xxgk.api import parse_text
+
+    text = (
+        f"发布时间: {published}\n{title}\n本报告中所列数据统计期限为2023年1月1日至12月31日。\n"
+        "一、总体情况\n2023年，本机关认真贯彻《条例》。\n三、收到和处理政府信息公开申请情况\n"
+        "本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n"
+    )
+    assert ("D_DEADLINE" in [f["rule"] for f in parse_text(text)["findings"]]) is late
+
+
+@pytest.mark.parametrize(("published", "late"), [("2016-02-20", False), ("2016-04-05", True)])
+def test_reports_before_2019_had_31_march_for_every_body(published: str, late: bool):
+    """The 2007 条例 (第三十一条) gave every 行政机关 until 31 March; 31 January for departments came with
+    the 2019 revision (第四十九条)."""
+    from xxgk.api import parse_text
+
+    text = f"发布时间: {published}\n" + (DATA / "legacy_2015.txt").read_text(encoding="utf-8").replace(
+        "某某县人民政府", "某某县教育局"
+    )
+    findings = [f for f in parse_text(text)["findings"] if f["rule"] == "D_DEADLINE"]
+    assert bool(findings) is late
+    assert all("第三十一条" in f["message"] for f in findings)

@@ -39,6 +39,8 @@ SECTIONS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
             "存在的主要问题",
             "主要问题和改进措施",
             "主要问题及改进",
+            "存在问题及改进",
+            "存在问题和改进",
         ),
     ),
     (
@@ -87,7 +89,7 @@ def _heading_pattern() -> re.Pattern[str]:
     bare = "|".join(BARE_MARKED)
     return re.compile(
         rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*"
-        rf"(?P<marker>[{_CN}]、|第[{_CN}]部分[、:：]?|[{_CN}](?={bare}))\s*\**\s*"
+        rf"(?P<marker>[{_CN}][、.．]|第[{_CN}]部分[、:：]?|[{_CN}](?={bare}))\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
 
@@ -118,11 +120,16 @@ def _section_of(title: str) -> str | None:
     return None
 
 
-# 三、, 第三部分 or 一 before a full section name, written to begin with one character class: `re` then skips ahead to such a
-# character instead of trying each alternative at every position
+# 三、 (or 三．), 第三部分, or 一 right before a full section name, written to begin with one character
+# class: `re` then skips ahead to such a character instead of trying each alternative at every position
 _MARKER_HINT: Final = re.compile(
-    rf"[{_CN}第](?:(?<=[{_CN}])、|(?<=第)[{_CN}]部分|(?<=[{_CN}])(?={'|'.join(BARE_MARKED)}))"
+    rf"[{_CN}第](?:(?<=[{_CN}])[、.．]|(?<=第)[{_CN}]部分|(?<=[{_CN}])(?={'|'.join(BARE_MARKED)}))"
 )
+
+
+def _may_head(text: str) -> bool:
+    """A cheap test before the marker search: most paragraphs hold none of these."""
+    return "、" in text or "部分" in text or "情况" in text or "事项" in text or "．" in text or "." in text
 
 
 def _heading_cuts(text: str) -> list[int]:
@@ -155,7 +162,7 @@ def _heading_cuts(text: str) -> list[int]:
 def _split_paragraph(p: Paragraph) -> list[Unit]:
     text = p.text
     # most paragraphs have no list marker at all
-    has_marker = ("、" in text or "部分" in text or "情况" in text) and _MARKER_HINT.search(text) is not None
+    has_marker = _may_head(text) and _MARKER_HINT.search(text) is not None
     cuts = _heading_cuts(text) if has_marker else []
     if not cuts or cuts[0] != 0:
         cuts = [0, *cuts]

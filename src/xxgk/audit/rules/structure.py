@@ -332,14 +332,21 @@ def agency_level(agency: str | None) -> str | None:
     return None
 
 
-@rule("D_DEADLINE", doc="Departments publish by 31 January, local governments by 31 March of the next year.")
+@rule(
+    "D_DEADLINE",
+    doc="Departments publish by 31 January, local governments by 31 March of the next year (before 2019: all by 31 March).",
+)
 def deadline(ctx: Context) -> Iterator[Finding]:
     year, published = ctx.record.get("year"), published_date(ctx)
     if not isinstance(year, int) or published is None:
         return
     level = ctx.record.get("level") or agency_level(ctx.record.get("agency"))
-    due = date(year + 1, 1, 31) if level == "department" else date(year + 1, 3, 31)
+    if year <= 2018:  # published under the 2007 条例: every 行政机关 by 31 March (第三十一条)
+        due, who, article = date(year + 1, 3, 31), "行政机关", "2007 年条例第三十一条"
+    elif level == "department":
+        due, who, article = date(year + 1, 1, 31), "政府部门", "条例第四十九条"
+    else:
+        due, who, article = date(year + 1, 3, 31), "地方人民政府", "条例第四十九条"
     if published > due:
-        who = "政府部门" if level == "department" else "地方人民政府"
-        msg = f"报告发布于 {published.isoformat()}，晚于{who}的法定期限 {due.isoformat()}（条例第四十九条）。"
+        msg = f"报告发布于 {published.isoformat()}，晚于{who}的法定期限 {due.isoformat()}（{article}）。"
         yield Finding("D_DEADLINE", "warning", msg, [], Location())
