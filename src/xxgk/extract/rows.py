@@ -210,10 +210,16 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
 _NUMBERED_NAME: Final = re.compile(r"^(\D*\D)(\d{1,2})$")
 
 
+def _word_then_digit(cell: str) -> bool:
+    return len(cell) > 1 and cell[-1].isdigit() and not cell[0].isdigit()
+
+
 def numbered_names(cells: list[str]) -> bool:
     """Column names a converter numbered ('数据1 数据2 … 数据6', '列1 列2 列3'): one word, then 1, 2, 3 …
     in turn, in three cells or more. A header, not a label with a value in each cell: no data row
     prints the same word in every cell."""
+    if len(cells) < 3 or not (_word_then_digit(cells[0]) or _word_then_digit(cells[1])):
+        return False  # a cheap look at the first two cells: nearly every row is a label and numbers
     numbered = [m for m in map(_NUMBERED_NAME.match, cells) if m is not None]
     if len(numbered) < 3 or len({m.group(1) for m in numbered}) != 1:
         return False
@@ -225,7 +231,11 @@ def _grid_rows(unit: Unit) -> list[LogicalRow]:
     (表四's single row printed with its first cells empty), not merged label cells. A row of numbered
     column names is all label."""
     assert unit.row is not None
-    if numbered_names([c.text.strip() for c in unit.row.cells]):
+    cells = unit.row.cells
+    named = len(cells) >= 3 and (
+        _word_then_digit(cells[0].text.strip()) or _word_then_digit(cells[1].text.strip())
+    )
+    if named and numbered_names([c.text.strip() for c in cells]):
         return pieces_to_rows([("text", unit.text, unit.prov)], explicit=True)
     pieces = _cell_pieces(unit)
     if any(kind == "text" for kind, _, _ in pieces) or all(kind == "blank" for kind, _, _ in pieces):

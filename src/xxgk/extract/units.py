@@ -112,11 +112,15 @@ def _glued_heading_pattern() -> re.Pattern[str]:
 _GLUED_HEADING: Final = _glued_heading_pattern()
 
 
+_NORMALIZED_CORES: Final = tuple((key, tuple(normalize(c) for c in cores)) for key, cores in SECTIONS)
+
+
 def _section_of(title: str) -> str | None:
     n = normalize(title)
-    for key, cores in SECTIONS:
-        if any(normalize(c) in n for c in cores):
-            return key
+    for key, cores in _NORMALIZED_CORES:
+        for core in cores:
+            if core in n:
+                return key
     return None
 
 
