@@ -133,3 +133,18 @@ def test_a_saved_government_web_page_reads_its_tables_and_keeps_blank_columns_bl
     blank = next(f for f in record["findings"] if f["rule"] == "S_BLANK_CELLS")
     assert len(blank["cells"]) == 25 * 5
     assert not [f for f in record["findings"] if f["severity"] == "error"]
+
+
+def test_a_page_that_frames_its_article_in_a_layout_table_reads_the_tables_nested_in_it():
+    """The page jjf_2021.txt was made from: the CMS frames the article in a one-cell table, the three
+    statistics tables nested in that cell. Read as the page's own flow, every table is found, and the
+    page shows which cell the text version lost from （一） and （二）: their 总计, printed blank."""
+    record = parse(PAGES / "jjf_2021.html")
+    assert "S_TABLES" not in _rules(record)
+    assert record["proactive"]["normative_documents"] == {"issued": 5, "repealed": 0, "in_force": 5}
+    blank = next(f for f in record["findings"] if f["rule"] == "S_BLANK_CELLS")
+    assert blank["cells"] == ["requests.granted.total", "requests.partial.total"]
+    values = cells(record)
+    assert all(v == 0 for k, v in values.items() if k[0] in "ra" and k not in blank["cells"])  # 表三、表四
+    text = parse(PAGES / "jjf_2021.txt")  # the text version: those two rows abstain, the rest agrees
+    assert all(cells(text)[k] in (v, None) for k, v in values.items())

@@ -121,6 +121,13 @@ def _rows_of(table) -> list:  # type: ignore[no-untyped-def]
     return [tr for tr in table.iter("tr") if _owner(tr) is table]
 
 
+def _is_wrapper(table) -> bool:  # type: ignore[no-untyped-def]
+    """A layout table (no row of two cells: a CMS page that frames the whole article in one cell, the
+    statistics tables nested inside): its contents are read as the page's own flow, as a DOCX wrapper
+    table is. A data table always has a row of two cells or more."""
+    return all(sum(1 for td in tr if td.tag in ("td", "th")) <= 1 for tr in _rows_of(table))
+
+
 def _owner(tr):  # type: ignore[no-untyped-def]
     el = tr.getparent()
     while el is not None and el.tag != "table":
@@ -160,7 +167,7 @@ class _Walker:
             if el.tail:
                 buf.append(el.tail)
             return
-        if el.tag == "table":
+        if el.tag == "table" and not _is_wrapper(el):
             self.flush()
             self.tables += 1
             self.blocks.append(table_grid(el, self.tables))
