@@ -148,3 +148,18 @@ def test_a_page_that_frames_its_article_in_a_layout_table_reads_the_tables_neste
     assert all(v == 0 for k, v in values.items() if k[0] in "ra" and k not in blank["cells"])  # 表三、表四
     text = parse(PAGES / "jjf_2021.txt")  # the text version: those two rows abstain, the rest agrees
     assert all(cells(text)[k] in (v, None) for k, v in values.items())
+
+
+def test_a_text_version_abstains_only_where_its_web_page_shows_it_had_to():
+    """The Pingtan 2023 report as a web page and as the text made from it. The text runs 表二's cells
+    together ('行政规范性文件77132470'): the prose names 77 (制发), the other two divide several ways and stay
+    null; the page prints 77 | 132 | 470. Every cell the text reads agrees with the page."""
+    page, text = parse(PAGES / "pt2023.html"), parse(PAGES / "pt2023.txt")
+    assert page["proactive"]["normative_documents"] == {"issued": 77, "repealed": 132, "in_force": 470}
+    assert text["proactive"]["normative_documents"] == {"issued": 77, "repealed": None, "in_force": None}
+    on_page, in_text = cells(page), cells(text)
+    assert None not in on_page.values()
+    assert [k for k, v in in_text.items() if v != on_page[k]] == [
+        "proactive.normative_documents.repealed",
+        "proactive.normative_documents.in_force",
+    ]
