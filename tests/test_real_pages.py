@@ -163,3 +163,28 @@ def test_a_text_version_abstains_only_where_its_web_page_shows_it_had_to():
         "proactive.normative_documents.repealed",
         "proactive.normative_documents.in_force",
     ]
+
+
+def test_section_six_titled_without_yao_is_found_and_states_the_fee():
+    """'六、其他需报告的事项本年度未产生…信息处理费用' (需报告, no 要), in a report printed on one line: the
+    section went unrecognised, so S_SECTIONS reported it missing and S_FEE_REPORTED found no statement."""
+    record = parse(PAGES / "htp_2025.txt")
+    assert record["sections"]["other"]["title"].startswith("六、其他需报告的事项")
+    assert not {"S_SECTIONS", "S_FEE_REPORTED"} & set(_rules(record))
+
+
+def test_a_row_whose_total_is_printed_0_is_read_as_printed_not_hidden_behind_a_blank():
+    """'100 0 0 00' under seven columns (1 and six 0s: the report's 总计 column is 0 throughout): every
+    division breaks 总计＝各类申请人之和, and readings that invent a blank 总计 only hide that — they are
+    no evidence. The row is read as printed and the audit reports the broken sum; before, 21 cells of
+    表三 abstained and P_EMPTY_TABLES claimed the tables were empty."""
+    record = parse(PAGES / "lyy_2025.txt")
+    assert record["requests"]["new_received"] == {
+        "natural_person": 1, "commercial": 0, "research": 0, "social_welfare": 0,
+        "legal_service": 0, "other_org": 0, "total": 0,
+    }  # fmt: skip
+    assert record["requests"]["unavailable"]["not_held"]["natural_person"] == 1
+    assert sum(v is None for v in cells(record).values()) == 0
+    broken = [f for f in record["findings"] if f["rule"] == "T3_ROW_TOTAL"]
+    assert len(broken) == 3 and all(f["severity"] == "error" for f in broken)
+    assert not {"P_EMPTY_TABLES", "S_AMBIGUOUS_CELLS"} & set(_rules(record))

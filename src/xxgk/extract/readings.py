@@ -130,10 +130,16 @@ def _or_blank_cells(
     """Every division breaks the row's own sums: the numbers may stand apart for blank cells instead
     (a layout that squeezed its columns to one space), or the run may hold fewer numbers than cells
     ('281213…' for 2, 8, 1, 2, 13 and a blank later). Those readings join the divisions, costlier, for
-    the table's identities to decide — unless they are too many to weigh, or the digits were too many
-    to list every division (`pruned`: the fewest-breaking were kept). Then the report's arithmetic may
-    simply be wrong, and its numbers are read as printed."""
-    apart = _placements(slots, numeric, arity, cost=1) if len(numeric) > 1 else []
+    the table's identities to decide — if they meet the row's sums with blanks as 0: a blank that only
+    hides a broken sum is no evidence ('100 0 0 00' under seven columns, its 总计 printed 0). Where none
+    does, or they are too many to weigh, or the digits were too many to list every division (`pruned`:
+    the fewest-breaking were kept), the report's arithmetic may simply be wrong: its numbers are read
+    as printed."""
+    apart = [
+        r
+        for r in (_placements(slots, numeric, arity, cost=1) if len(numeric) > 1 else [])
+        if not breaks_local(r.values, local, blank_as_zero=True)
+    ]
     twins = None if pruned else weighable_blank_splits(slots, arity, local, cost=1)
     return splits + apart if twins is None else distinct(splits + apart + twins)
 
