@@ -539,6 +539,26 @@ def test_a_first_sentence_that_names_no_agency_gives_none():
 
 
 @pytest.mark.parametrize(
+    "head",
+    [
+        "关于2023年度政府信息公开情况的报告\n",  # a title that names no agency
+        "根据《条例》和有关要求，现将我办2023年度政府信息公开情况报告如下：\n",  # prose, not a title
+    ],
+)
+def test_a_title_or_an_announcing_line_that_names_no_agency_gives_none(head):
+    """'关于2023年度政府信息公开情况的报告' (情况的报告, not 工作年度报告) left '政府信息公开情况的报告' as the
+    agency, and a line announcing the report ('…情况报告如下：') was taken for the title: the whole
+    sentence became the agency. Both name no agency: None, the year still read."""
+    from xxgk.api import parse_text
+
+    text = render(
+        random_record(random.Random(7), "2021", year=2023), "tab", random.Random(2), distortions=()
+    ).text
+    parsed = parse_text(head + text[text.index("\n\n") :], "page.txt")
+    assert (parsed["agency"], parsed["year"]) == (None, 2023)
+
+
+@pytest.mark.parametrize(
     ("cells", "header"),
     [
         (["类别", "数据1", "数据2", "数据3", "数据4", "数据5", "数据6", "总计"], True),

@@ -188,3 +188,22 @@ def test_a_row_whose_total_is_printed_0_is_read_as_printed_not_hidden_behind_a_b
     broken = [f for f in record["findings"] if f["rule"] == "T3_ROW_TOTAL"]
     assert len(broken) == 3 and all(f["severity"] == "error" for f in broken)
     assert not {"P_EMPTY_TABLES", "S_AMBIGUOUS_CELLS"} & set(_rules(record))
+
+
+def test_a_row_run_into_prose_that_opens_with_a_year_keeps_its_own_digits():
+    """'四、结转下年度继续办理20000022025年，我局共收到…' and '行政事业性收费02025年，我局…': the prose
+    after the row opens with a year, and the row's digits ran into it. Read as one run, the 2025 made
+    the row unreadable (7 cells null) and the fee blank; the year before 年 is the prose's."""
+    record = parse(PAGES / "scj_2025.txt")
+    assert record["requests"]["carried_forward"]["natural_person"] == 2
+    assert record["requests"]["carried_forward"]["total"] == 2
+    assert record["proactive"]["fees"]["amount_10k_yuan"] == 0
+    # 表四 '10000100000000000': 17 digits for 15 cells divide one way only, 10 upheld of 10
+    assert record["appeals"]["review"] == {
+        "upheld": 10,
+        "corrected": 0,
+        "other": 0,
+        "pending": 0,
+        "total": 10,
+    }
+    assert "S_BLANK_CELLS" not in _rules(record)

@@ -11,7 +11,9 @@ from xxgk.extract.template import TEMPLATE_NAMES, load_template
 from xxgk.extract.units import Unit
 
 _YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
-_TITLE_TAIL: Final = re.compile(r"(?:政府)?(?:信息公开|政务公开)(?:工作)?的?(?:年度)?(?:报告|年报).*$")
+_TITLE_TAIL: Final = re.compile(
+    r"(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:情况)?的?(?:年度)?(?:报告|年报).*$"
+)
 # 关于2023年度政府信息公开工作的年度报告; 某局关于报送《2020年度…年度报告》的函
 _ABOUT: Final = re.compile(r"^关于|关于(?:报送|上报|呈报|印发|公布|发布|提交|转发)?《?$")
 _PREFIX: Final = re.compile(r"^(?:标题|题目|title)\s*[:：]\s*", re.I)
@@ -20,7 +22,9 @@ _NAMED: Final = re.compile(  # 现公布区统计局2023年政府信息公开工
     r"(?:公布|发布|编制|编制了|现将|特将|形成)《?([\u4e00-\u9fff（）()]{2,40}?)"
     r"(?:19|20)\d{2}\s*年度?(?:政府)?信息公开工作的?年度报告"
 )
-_SENTENCE_END: Final = "。"  # a line holding a full stop is prose that mentions 本报告, not the title
+# a line holding a full stop, or announcing what follows (…现将我办2022年度政府信息公开情况报告如下：),
+# is prose that mentions the report, not its title
+_PROSE: Final = re.compile(r"。|如下|[:：]$")
 LEGACY_MARKERS = tuple(normalize(m) for m in ("指标名称", "计量单位", "历年累计", "本年度", "概述"))
 
 
@@ -36,13 +40,13 @@ def _title_window(units: list[Unit]) -> tuple[str, str]:
         if (
             not ("报告" in unit.text or "年报" in unit.text)
             or len(unit.text) > 80
-            or _SENTENCE_END in unit.text
+            or _PROSE.search(unit.text.strip())
         ):
             continue
         for width in (1, 2, 3):
             i = j - width + 1
             lines = [_clean(u.text) for u in head[max(i, 0) : j + 1]]
-            if i < 0 or any(len(t) > 80 or _SENTENCE_END in t for t in lines):
+            if i < 0 or any(len(t) > 80 or _PROSE.search(t) for t in lines):
                 break
             joined = "".join(lines)
             if ("信息公开" in joined or "政务公开" in joined) and _YEAR.search(joined):

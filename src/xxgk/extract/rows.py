@@ -113,6 +113,10 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
                     out.append(("value", tok[:-1], pos))
                 out.append(("text", tok[-1], pos))
                 continue
+            if nxt.startswith("年") and _ends_in_year(tok):  # '…结转下年度继续办理20000022025年，我局…'
+                out.append(("value", tok[:-4], pos))  # the row's digits, then the prose's year
+                out.append(("text", tok[-4:], pos + len(tok) - 4))
+                continue
             if nxt.startswith(_NOT_A_VALUE_AFTER):
                 out.append(("text", tok, pos))
                 continue
@@ -121,6 +125,12 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
             continue
         out.append(("text" if kind == "text" else "value", tok, pos))
     return tuple(out)
+
+
+def _ends_in_year(tok: str) -> bool:
+    """Digits longer than a year whose last four are one (19xx, 20xx), before 年: the prose that
+    follows a table row with nothing between opens with a year, and the row's digits run into it."""
+    return tok.isdigit() and len(tok) > 4 and tok[-4:-2] in ("19", "20")
 
 
 def _marker_stop_at(text: str, end: int) -> bool:
