@@ -68,3 +68,53 @@ def test_rasterised_real_report_reads_every_cell(tmp_path, dpi):
     expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
     got = dict(cell_items(record))
     assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}
+
+
+def _with_pictured_pages(tmp_path, pictured: set[int]):
+    """004 (a real text PDF) with the given pages (0-based) replaced by their rendered pictures: a
+    report whose tables were pasted as screenshots, or scanned pages bound into a text PDF."""
+    import io
+
+    pdfium = pytest.importorskip("pypdfium2")
+    src = pdfium.PdfDocument(str(REAL / "004_hongze_qzf_2023.pdf"))
+    out = pdfium.PdfDocument.new()
+    for i in range(len(src)):
+        if i not in pictured:
+            out.import_pages(src, pages=[i])
+            continue
+        image = src[i].render(scale=150 / 72).to_pil().convert("RGB")
+        buf = io.BytesIO()
+        image.save(buf, format="PDF", resolution=150)
+        out.import_pages(pdfium.PdfDocument(buf.getvalue()))
+    path = tmp_path / "mixed.pdf"
+    out.save(str(path))
+    src.close()
+    return path
+
+
+def test_pictured_pages_are_read_by_ocr(tmp_path):
+    """Pages 3 and 4 of 004 (the end of 表二, all of 表三 and 表四) as pictures, pages 1, 2 and 5 text:
+    the picture pages are OCR'd and the tables read across the change, every cell as the gold has it."""
+    pytest.importorskip("rapidocr")
+    record = parse(_with_pictured_pages(tmp_path, {2, 3}))
+    assert record["source"]["format"] == "pdf-ocr"
+    expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
+    got = dict(cell_items(record))
+    assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}
+
+
+def test_pictured_pages_without_ocr_are_named_where_tables_are_missing(tmp_path, monkeypatch):
+    """Without the OCR extra the text pages are still read, and each missing table or row says which
+    pages are pictures and what to install — not a bare 'not found'."""
+    import xxgk.ingest.ocr as ocr
+
+    def missing():
+        raise ImportError("rapidocr")
+
+    monkeypatch.setattr(ocr, "_engine", missing)
+    record = parse(_with_pictured_pages(tmp_path, {2, 3}))
+    assert record["source"]["format"] == "pdf"
+    assert record["proactive"]["rules"] == {"issued": 0, "repealed": 0, "in_force": 0}  # on page 2, text
+    missing_tables = [f["message"] for f in record["findings"] if f["rule"] == "S_TABLES"]
+    assert any(m.startswith("未找到表三") for m in missing_tables)
+    assert all("第 3、4 页是图片" in m and "xxgk[ocr]" in m for m in missing_tables)

@@ -60,8 +60,15 @@ def group_rows(boxes: list[Glyph]) -> list[list[Glyph]]:
 def _engine():  # type: ignore[no-untyped-def]
     from rapidocr import RapidOCR
 
-    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-    return RapidOCR()
+    quiet = logging.getLogger("RapidOCR")
+    quiet.setLevel(logging.WARNING)
+    logging.disable(logging.INFO)  # its constructor resets its logger and reports each model it loads
+    try:
+        engine = RapidOCR()
+    finally:
+        logging.disable(logging.NOTSET)
+    quiet.setLevel(logging.WARNING)
+    return engine
 
 
 def _page_boxes(engine, page) -> list[Glyph]:  # type: ignore[no-untyped-def]
@@ -79,6 +86,20 @@ def _page_boxes(engine, page) -> list[Glyph]:  # type: ignore[no-untyped-def]
         xs, ys = [p[0] / SCALE for p in box], [p[1] / SCALE for p in box]
         out.append(Glyph(text.strip(), min(xs), max(xs), height - max(ys), height - min(ys), float(score)))
     return out
+
+
+def ocr_available() -> bool:
+    """Whether the OCR extra is installed (its engine loads)."""
+    try:
+        _engine()
+    except ImportError:
+        return False
+    return True
+
+
+def ocr_page(page) -> list[Glyph]:  # type: ignore[no-untyped-def]
+    """One page's OCR boxes; the extra must be installed (`ocr_available`)."""
+    return _page_boxes(_engine(), page)
 
 
 def ocr_pages(pdf, path: str) -> list[list[Glyph]]:  # type: ignore[no-untyped-def]

@@ -173,23 +173,48 @@ def add_page_lines(
 
 def read_pdf(data: bytes, path: str) -> Document:
     pdf = _open(data, path)
-    fmt = "pdf"
-    grouper: Grouper = group_lines
     try:
         if len(pdf) == 0:
             raise UnreadableError(path, "PDF 没有页面")
         if len(pdf) > MAX_PAGES:
             raise UnreadableError(path, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
         pages = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
+        groupers: list[Grouper] = [group_lines] * len(pages)
+        meta: dict[str, str] = {}
         if not any(len(g) >= MIN_CHARS_PER_PAGE for g in pages):
             from xxgk.ingest.ocr import group_rows, ocr_pages  # a scan: no text layer on any page
 
-            pages, fmt, grouper = ocr_pages(pdf, path), "pdf-ocr", group_rows
+            pages, fmt, groupers = ocr_pages(pdf, path), "pdf-ocr", [group_rows] * len(pages)
+        else:
+            fmt = _read_pictured_pages(pdf, pages, groupers, meta)
         blocks: list[Paragraph] = []
         unit = char_unit(pages)
-        for page_no, glyphs in enumerate(pages, 1):
+        for page_no, (glyphs, grouper) in enumerate(zip(pages, groupers, strict=True), 1):
             add_page_lines(blocks, glyphs, page_no, unit, grouper)
     finally:
         pdf.close()
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt)
-    return Document(blocks=list(blocks), source=source)
+    return Document(blocks=list(blocks), source=source, meta=meta)
+
+
+def _read_pictured_pages(pdf, pages: list[list[Glyph]], groupers: list[Grouper], meta: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    """Pages of a text PDF that hold a picture and (almost) no text: a table pasted as a screenshot, or
+    scanned pages bound in. They are read by OCR when it is installed (the format becomes pdf-ocr);
+    without it their numbers go to `meta["image_pages"]`, for the audit to say why tables are missing."""
+    pictured = [n for n, g in enumerate(pages) if len(g) < MIN_CHARS_PER_PAGE and _has_picture(pdf[n])]
+    if not pictured:
+        return "pdf"
+    from xxgk.ingest.ocr import group_rows, ocr_available, ocr_page
+
+    if not ocr_available():
+        meta["image_pages"] = ",".join(str(n + 1) for n in pictured)
+        return "pdf"
+    for n in pictured:
+        pages[n], groupers[n] = ocr_page(pdf[n]), group_rows
+    return "pdf-ocr"
+
+
+def _has_picture(page) -> bool:  # type: ignore[no-untyped-def]
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))), None) is not None

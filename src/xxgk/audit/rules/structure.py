@@ -71,9 +71,10 @@ def sections_present(ctx: Context) -> Iterator[Finding]:
 def tables_present(ctx: Context) -> Iterator[Finding]:
     if ctx.template is None:
         return
+    why = _pictured_pages(ctx)
     for table in ctx.template.tables:
         if not ctx.has_table(table.key):
-            yield Finding("S_TABLES", "error", f"未找到{TABLE_NAMES[table.key]}。", [], Location())
+            yield Finding("S_TABLES", "error", f"未找到{TABLE_NAMES[table.key]}。{why}", [], Location())
             continue
         res = ctx.table_result(table.key)
         if res is None:
@@ -81,7 +82,7 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
         for key in res.missing_rows:
             label = table.row(key).label
             cells = [f"{table.key}.{key}.{c}" for c in table.row(key).columns]
-            msg = f"{TABLE_NAMES[table.key]}中未找到“{label}”行。"
+            msg = f"{TABLE_NAMES[table.key]}中未找到“{label}”行。{why}"
             yield Finding("S_TABLES", "error", msg, cells, ctx.table_location(table.key))
         if res.unsplit:
             msg = "表三把“（六）其他处理”印成一行（2019 年版格式），2021 年版应分为三行。"
@@ -92,6 +93,15 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
                 [k for k in res.values if ".other." in k],
                 ctx.table_location(table.key),
             )
+
+
+def _pictured_pages(ctx: Context) -> str:
+    """Why a table may be missing: pages of the PDF that are pictures, left unread without OCR."""
+    pages = ctx.extraction.document.meta.get("image_pages") if ctx.extraction is not None else None
+    if not pages:
+        return ""
+    listed = "、".join(pages.split(","))
+    return f"第 {listed} 页是图片（没有文字层），表格可能在其中：需要安装 OCR 组件才能识别（pip install 'xxgk[ocr]'）。"
 
 
 @rule("S_TEMPLATE_YEAR", doc="2021+ reports use the 2021 template; 2019–2020 reports the 2019 one.")
