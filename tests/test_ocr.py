@@ -118,3 +118,73 @@ def test_pictured_pages_without_ocr_are_named_where_tables_are_missing(tmp_path,
     missing_tables = [f["message"] for f in record["findings"] if f["rule"] == "S_TABLES"]
     assert any(m.startswith("未找到表三") for m in missing_tables)
     assert all("第 3、4 页是图片" in m and "xxgk[ocr]" in m for m in missing_tables)
+
+
+def _docx_with_pictured_pages(tmp_path, pictured: set[int]):
+    """004 as a Word document: the text lines of its pages as paragraphs, the given pages (0-based)
+    pasted in as pictures — a report whose tables were pasted as screenshots."""
+    import io
+
+    pdfium = pytest.importorskip("pypdfium2")
+    docx = pytest.importorskip("docx")
+    from docx.shared import Cm
+
+    from xxgk.ingest import read_path
+    from xxgk.model import Paragraph
+
+    pdf_path = REAL / "004_hongze_qzf_2023.pdf"
+    lines = [b for b in read_path(pdf_path).blocks if isinstance(b, Paragraph)]
+    src = pdfium.PdfDocument(str(pdf_path))
+    out = docx.Document()
+    for i in range(len(src)):
+        if i not in pictured:
+            for b in lines:
+                if b.prov.page == i + 1:
+                    out.add_paragraph(b.text)
+            continue
+        buf = io.BytesIO()
+        src[i].render(scale=150 / 72).to_pil().convert("RGB").save(buf, format="PNG")
+        buf.seek(0)
+        out.add_picture(buf, width=Cm(16))
+    src.close()
+    path = tmp_path / "pictured.docx"
+    out.save(str(path))
+    return path
+
+
+def test_pictures_in_a_docx_are_read_by_ocr_where_its_tables_are(tmp_path):
+    """The table pages of 004 pasted into a Word document as pictures: their OCR'd lines stand where the
+    pictures stand, every cell as the gold has it."""
+    pytest.importorskip("rapidocr")
+    record = parse(_docx_with_pictured_pages(tmp_path, {2, 3}))
+    assert record["source"]["format"] == "docx"
+    expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
+    got = dict(cell_items(record))
+    assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}
+
+
+def test_pictures_in_a_docx_without_ocr_are_named_where_tables_are_missing(tmp_path, monkeypatch):
+    import xxgk.ingest.ocr as ocr
+
+    def missing():
+        raise ImportError("rapidocr")
+
+    monkeypatch.setattr(ocr, "_engine", missing)
+    record = parse(_docx_with_pictured_pages(tmp_path, {2, 3}))
+    missing_tables = [f["message"] for f in record["findings"] if f["rule"] == "S_TABLES"]
+    assert any(m.startswith("未找到表三") for m in missing_tables)
+    assert all("文档中有 2 张图片未识别" in m and "xxgk[ocr]" in m for m in missing_tables)
+
+
+def test_a_picture_beside_tables_printed_as_text_is_not_ocrd(tmp_path, monkeypatch):
+    """A seal or a logo in a report whose three tables are text: nothing to read, and OCR is not run."""
+    import xxgk.ingest.ocr as ocr
+
+    def refuse(data):
+        raise AssertionError("OCR run on a report whose tables are text")
+
+    monkeypatch.setattr(ocr, "picture_lines", refuse)
+    path = _docx_with_pictured_pages(tmp_path, {4})  # the last page (prose and signature) as a picture
+    expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
+    got = dict(cell_items(parse(path)))
+    assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Callable
 from typing import Any, Final
 
 from lxml import etree
@@ -51,19 +52,26 @@ _NUMPR: Final = f"{W}numPr"
 _SPAN: Final = f"{W}gridSpan"
 _VMERGE: Final = f"{W}vMerge"
 _VAL: Final = f"{W}val"
-_TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE)
+_R: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_BLIP: Final = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"  # a picture (DrawingML)
+_IMAGEDATA: Final = "{urn:schemas-microsoft-com:vml}imagedata"  # a picture (VML, older documents)
+_TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE, _BLIP, _IMAGEDATA)
+# Words only the three statistics tables print: when one is missing, the tables may be pictures
+_TABLE_WORDS: Final = ("信息内容", "申请人情况", "复议后起诉")
+PictureReader = Callable[[str], list[tuple[str, float]]]
 
 
 class _Para:
     """A paragraph: its runs' text, and paragraphs or tables of text boxes inside it, in order."""
 
-    __slots__ = ("el", "num_pr", "parts", "prefix")
+    __slots__ = ("el", "num_pr", "parts", "pictures", "prefix")
 
     def __init__(self, el: Any) -> None:
         self.el: Any = el
         self.num_pr: Any = None  # its own w:numPr
         self.prefix = ""  # the list number Word shows, once numbered
         self.parts: list[str | _Para | _Tbl] = []
+        self.pictures: list[str] = []  # relationship ids of the pictures it holds
 
     def text(self) -> str:
         return self.prefix + "".join(p if isinstance(p, str) else _flat(p) for p in self.parts)
@@ -136,6 +144,9 @@ def _structure(body: Any) -> tuple[_Cell, list[_Para]]:
         elif tag in (_TAB, _BR, _CR):
             if para is not None:
                 para.parts.append(" " if tag == _TAB else "\n")
+        elif tag in (_BLIP, _IMAGEDATA):
+            if para is not None:
+                para.pictures.append(el.get(f"{_R}embed") or el.get(f"{_R}id") or "")
         else:
             _property(el, para, cell)
     return root, order
@@ -181,16 +192,27 @@ class _Emitter:
     """Paragraphs and grids into blocks: a layout wrapper (no row of two cells) gives back its contents
     as body text; a data table becomes a grid, followed by the tables nested in its cells."""
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: PictureReader | None = None) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.tables = 0
+        self.pictures = pictures
 
     def items(self, items: list[_Para | _Tbl]) -> None:
         for item in items:
             if isinstance(item, _Para):
                 self.paragraph(item.text())
+                self.picture_text(item)
             else:
                 self.table(item)
+
+    def picture_text(self, para: _Para) -> None:
+        """The OCR'd lines of the paragraph's pictures, where they stand (lower confidence)."""
+        read = self.pictures
+        if read is None:
+            return
+        for rid in para.pictures:
+            for text, conf in read(rid):
+                self.blocks.append(Paragraph(text, Provenance(line=len(self.blocks) + 1, confidence=conf)))
 
     def paragraph(self, text: str) -> None:
         for line in clean_text(text).split("\n"):
@@ -242,10 +264,51 @@ def read_docx(data: bytes, path: str) -> Document:
         raise UnreadableError(path, "DOCX 中没有正文")
     structure, paragraphs = _structure(body)
     _number(paragraphs, zf, path)
-    emitter = _Emitter()
+    meta: dict[str, str] = {}
+    pictures = sum(len(p.pictures) for p in paragraphs)
+    emitter = _Emitter(_picture_reader(zf, body, meta, pictures) if pictures else None)
     emitter.items(structure.items)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="docx")
-    return Document(blocks=emitter.blocks, source=source)
+    return Document(blocks=emitter.blocks, source=source, meta=meta)
+
+
+def _picture_reader(zf: zipfile.ZipFile, body: Any, meta: dict[str, str], count: int) -> PictureReader | None:
+    """OCR for the document's pictures, when its text lacks a statistics table (pasted as a screenshot)
+    and the OCR extra is installed; without the extra, `meta["pictures"]` counts them for the audit to
+    say why tables are missing. A report whose tables are text OCRs nothing (a seal, a logo)."""
+    text = "".join(body.itertext())
+    if all(w in text for w in _TABLE_WORDS):
+        return None
+    from xxgk.ingest.ocr import ocr_available, picture_lines
+
+    if not ocr_available():
+        meta["pictures"] = str(count)
+        return None
+    targets = _relationships(zf)
+
+    def read(rid: str) -> list[tuple[str, float]]:
+        name = targets.get(rid)
+        if name is None or name not in zf.namelist():
+            return []
+        return picture_lines(zf.read(name))
+
+    return read
+
+
+def _relationships(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Relationship id → the part it points to inside the container (word/media/image1.png)."""
+    try:
+        rels = etree.fromstring(
+            zf.read("word/_rels/document.xml.rels"), parser=etree.XMLParser(resolve_entities=False)
+        )
+    except (KeyError, etree.XMLSyntaxError):
+        return {}
+    out: dict[str, str] = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") != "External" and target:
+            out[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else f"word/{target}"
+    return out
 
 
 def _number(paragraphs: list[_Para], zf: zipfile.ZipFile, path: str) -> None:

@@ -6,6 +6,7 @@ is downloaded). The boxes go through the same line and column building as a text
 
 from __future__ import annotations
 
+import io
 import logging
 import statistics
 from functools import cache
@@ -74,18 +75,45 @@ def _engine():  # type: ignore[no-untyped-def]
 def _page_boxes(engine, page) -> list[Glyph]:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    height = page.get_height()
     image = np.asarray(page.render(scale=SCALE).to_pil().convert("RGB"))
-    result = engine(image)
+    return _boxes(engine(image), page.get_height(), SCALE)
+
+
+def _boxes(result, height: float, scale: float) -> list[Glyph]:  # type: ignore[no-untyped-def]
+    """OCR results → boxes in the page's units (`scale` pixels each), y up like a PDF text layer."""
     out: list[Glyph] = []
     if result.boxes is None:
         return out
     for box, text, score in zip(result.boxes, result.txts, result.scores, strict=False):
         if not text.strip() or score < MIN_SCORE:
             continue
-        xs, ys = [p[0] / SCALE for p in box], [p[1] / SCALE for p in box]
+        xs, ys = [p[0] / scale for p in box], [p[1] / scale for p in box]
         out.append(Glyph(text.strip(), min(xs), max(xs), height - max(ys), height - min(ys), float(score)))
     return out
+
+
+def picture_lines(data: bytes) -> list[tuple[str, float]]:
+    """A picture's text (a table pasted into a document as a screenshot) as layout lines, each with the
+    lowest confidence of its boxes — the shape a PDF page gives, so the same extraction reads it. An
+    image that cannot be decoded gives no lines: it is a picture, not the report's text."""
+    import numpy as np
+    from PIL import Image
+
+    from xxgk.ingest.clean import clean_text
+    from xxgk.ingest.pdf import char_unit, layout_line
+
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            image = np.asarray(picture.convert("RGB"))
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return []
+    boxes = _boxes(_engine()(image), float(image.shape[0]), 1.0)
+    unit = char_unit([boxes])
+    lines = [
+        (clean_text(layout_line(row, unit)).rstrip(), min(g.confidence for g in row))
+        for row in group_rows(boxes)
+    ]
+    return [(text, conf) for text, conf in lines if text.strip()]
 
 
 def ocr_available() -> bool:

@@ -96,12 +96,15 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
 
 
 def _pictured_pages(ctx: Context) -> str:
-    """Why a table may be missing: pages of the PDF that are pictures, left unread without OCR."""
-    pages = ctx.extraction.document.meta.get("image_pages") if ctx.extraction is not None else None
-    if not pages:
+    """Why a table may be missing: pages of a PDF, or pictures in a DOCX, left unread without OCR."""
+    meta = ctx.extraction.document.meta if ctx.extraction is not None else {}
+    if meta.get("image_pages"):
+        where = f"第 {'、'.join(meta['image_pages'].split(','))} 页是图片（没有文字层）"
+    elif meta.get("pictures"):
+        where = f"文档中有 {meta['pictures']} 张图片未识别"
+    else:
         return ""
-    listed = "、".join(pages.split(","))
-    return f"第 {listed} 页是图片（没有文字层），表格可能在其中：需要安装 OCR 组件才能识别（pip install 'xxgk[ocr]'）。"
+    return f"{where}，表格可能在其中：需要安装 OCR 组件才能识别（pip install 'xxgk[ocr]'）。"
 
 
 @rule("S_TEMPLATE_YEAR", doc="2021+ reports use the 2021 template; 2019–2020 reports the 2019 one.")
