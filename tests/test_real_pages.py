@@ -207,3 +207,11 @@ def test_a_row_run_into_prose_that_opens_with_a_year_keeps_its_own_digits():
         "total": 10,
     }
     assert "S_BLANK_CELLS" not in _rules(record)
+
+
+def test_section_five_titled_with_de_wenti_starts_its_section():
+    """'五、政府信息公开存在的问题及改进措施' (存在的问题, without 主要), on one line with the rest: the
+    section went unrecognised and S_SECTIONS reported it missing."""
+    record = parse(PAGES / "nyn_2020.txt")
+    assert record["sections"]["problems"]["title"].startswith("五、政府信息公开存在的问题及改进措施")
+    assert "S_SECTIONS" not in _rules(record)
