@@ -188,3 +188,19 @@ def test_a_picture_beside_tables_printed_as_text_is_not_ocrd(tmp_path, monkeypat
     expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
     got = dict(cell_items(parse(path)))
     assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}
+
+
+def test_a_pictured_last_page_beside_text_tables_is_not_ocrd(tmp_path, monkeypatch):
+    """The last page (the closing prose, the signature) as a picture, as a seal stamped over it makes it
+    in many published PDFs: the three tables are text, so nothing is OCR'd and the format stays pdf."""
+    import xxgk.ingest.ocr as ocr
+
+    def refuse(page):
+        raise AssertionError("OCR run on a PDF whose tables are text")
+
+    monkeypatch.setattr(ocr, "ocr_page", refuse)
+    record = parse(_with_pictured_pages(tmp_path, {4}))
+    assert record["source"]["format"] == "pdf"
+    expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))
+    got = dict(cell_items(record))
+    assert {k: (v, got.get(k)) for k, v in expected.items() if got.get(k) != v} == {}

@@ -68,6 +68,9 @@ BLOCK_TAGS: Final = frozenset(
         "hr",
     ]
 )
+# Words only the three statistics tables print (表二's column head, 表三's, 表四's): when one is missing
+# from a document's text, its tables may be pictures (pasted screenshots, scanned pages)
+TABLE_WORDS: Final = ("信息内容", "申请人情况", "复议后起诉")
 _FOOTER: Final = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )

@@ -16,7 +16,7 @@ from typing import Any, Final
 from lxml import etree
 
 from xxgk.errors import UnreadableError
-from xxgk.ingest.clean import clean_text
+from xxgk.ingest.clean import TABLE_WORDS, clean_text
 from xxgk.ingest.numbering import Numbering
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
@@ -56,8 +56,6 @@ _R: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _BLIP: Final = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"  # a picture (DrawingML)
 _IMAGEDATA: Final = "{urn:schemas-microsoft-com:vml}imagedata"  # a picture (VML, older documents)
 _TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE, _BLIP, _IMAGEDATA)
-# Words only the three statistics tables print: when one is missing, the tables may be pictures
-_TABLE_WORDS: Final = ("信息内容", "申请人情况", "复议后起诉")
 PictureReader = Callable[[str], list[tuple[str, float]]]
 
 
@@ -277,7 +275,7 @@ def _picture_reader(zf: zipfile.ZipFile, body: Any, meta: dict[str, str], count:
     and the OCR extra is installed; without the extra, `meta["pictures"]` counts them for the audit to
     say why tables are missing. A report whose tables are text OCRs nothing (a seal, a logo)."""
     text = "".join(body.itertext())
-    if all(w in text for w in _TABLE_WORDS):
+    if all(w in text for w in TABLE_WORDS):
         return None
     from xxgk.ingest.ocr import ocr_available, picture_lines
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xxgk.errors import MissingExtraError, UnreadableError
-from xxgk.ingest.clean import clean_text, is_page_footer
+from xxgk.ingest.clean import TABLE_WORDS, clean_text, is_page_footer
 from xxgk.model import Document, Paragraph, Provenance, Source
 
 MAX_PAGES = 200
@@ -198,11 +198,15 @@ def read_pdf(data: bytes, path: str) -> Document:
 
 
 def _read_pictured_pages(pdf, pages: list[list[Glyph]], groupers: list[Grouper], meta: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    """Pages of a text PDF that hold a picture and (almost) no text: a table pasted as a screenshot, or
-    scanned pages bound in. They are read by OCR when it is installed (the format becomes pdf-ocr);
+    """Pages of a text PDF that hold a picture and (almost) no text — a table pasted as a screenshot, or
+    scanned pages bound in — when the text lacks a statistics table (a last page holding the signature
+    and a seal is not read). They are read by OCR when it is installed (the format becomes pdf-ocr);
     without it their numbers go to `meta["image_pages"]`, for the audit to say why tables are missing."""
     pictured = [n for n, g in enumerate(pages) if len(g) < MIN_CHARS_PER_PAGE and _has_picture(pdf[n])]
     if not pictured:
+        return "pdf"
+    text = clean_text("".join(g.ch for glyphs in pages for g in glyphs))  # Kangxi look-alikes folded
+    if all(w in text for w in TABLE_WORDS):  # the tables are text: a seal or a logo, nothing to read
         return "pdf"
     from xxgk.ingest.ocr import group_rows, ocr_available, ocr_page
 
