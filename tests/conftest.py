@@ -68,3 +68,14 @@ def new_pg_database(request: pytest.FixtureRequest) -> str:
     with psycopg.connect(base, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {name}")
     return f"{base}?options=-csearch_path%3D{name}"
+
+
+@pytest.fixture
+def no_ocr(monkeypatch):
+    """The OCR extra as if not installed."""
+    import xxgk.ingest.ocr as ocr
+
+    def missing():
+        raise ImportError("rapidocr")
+
+    monkeypatch.setattr(ocr, "_engine", missing)

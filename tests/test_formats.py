@@ -160,13 +160,7 @@ def _blank_scan(tmp_path):
     return path
 
 
-def test_scanned_pdf_without_ocr_says_so(tmp_path, monkeypatch):
-    import xxgk.ingest.ocr as ocr
-
-    def missing():
-        raise ImportError("rapidocr")
-
-    monkeypatch.setattr(ocr, "_engine", missing)
+def test_scanned_pdf_without_ocr_says_so(tmp_path, no_ocr):
     with pytest.raises(MissingExtraError, match="扫描件"):
         read_path(_blank_scan(tmp_path))
 

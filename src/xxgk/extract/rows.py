@@ -224,12 +224,16 @@ def _word_then_digit(cell: str) -> bool:
     return len(cell) > 1 and cell[-1].isdigit() and not cell[0].isdigit()
 
 
+def _may_be_numbered(first: str, second: str) -> bool:
+    """A cheap look at a row's first two cells before `numbered_names`: nearly every row is a label
+    and numbers."""
+    return _word_then_digit(first) or _word_then_digit(second)
+
+
 def numbered_names(cells: list[str]) -> bool:
     """Column names a converter numbered ('数据1 数据2 … 数据6', '列1 列2 列3'): one word, then 1, 2, 3 …
     in turn, in three cells or more. A header, not a label with a value in each cell: no data row
     prints the same word in every cell."""
-    if len(cells) < 3 or not (_word_then_digit(cells[0]) or _word_then_digit(cells[1])):
-        return False  # a cheap look at the first two cells: nearly every row is a label and numbers
     numbered = [m for m in map(_NUMBERED_NAME.match, cells) if m is not None]
     if len(numbered) < 3 or len({m.group(1) for m in numbered}) != 1:
         return False
@@ -242,10 +246,11 @@ def _grid_rows(unit: Unit) -> list[LogicalRow]:
     column names is all label."""
     assert unit.row is not None
     cells = unit.row.cells
-    named = len(cells) >= 3 and (
-        _word_then_digit(cells[0].text.strip()) or _word_then_digit(cells[1].text.strip())
-    )
-    if named and numbered_names([c.text.strip() for c in cells]):
+    if (
+        len(cells) >= 3
+        and _may_be_numbered(cells[0].text.strip(), cells[1].text.strip())
+        and numbered_names([c.text.strip() for c in cells])
+    ):
         return pieces_to_rows([("text", unit.text, unit.prov)], explicit=True)
     pieces = _cell_pieces(unit)
     if any(kind == "text" for kind, _, _ in pieces) or all(kind == "blank" for kind, _, _ in pieces):

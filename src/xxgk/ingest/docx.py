@@ -16,7 +16,7 @@ from typing import Any, Final
 from lxml import etree
 
 from xxgk.errors import UnreadableError
-from xxgk.ingest.clean import TABLE_WORDS, clean_text
+from xxgk.ingest.clean import clean_text
 from xxgk.ingest.numbering import Numbering
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
@@ -271,24 +271,19 @@ def read_docx(data: bytes, path: str) -> Document:
 
 
 def _picture_reader(zf: zipfile.ZipFile, body: Any, meta: dict[str, str], count: int) -> PictureReader | None:
-    """OCR for the document's pictures, when its text lacks a statistics table (pasted as a screenshot)
-    and the OCR extra is installed; without the extra, `meta["pictures"]` counts them for the audit to
-    say why tables are missing. A report whose tables are text OCRs nothing (a seal, a logo)."""
-    text = "".join(body.itertext())
-    if all(w in text for w in TABLE_WORDS):
-        return None
-    from xxgk.ingest.ocr import ocr_available, picture_lines
+    """OCR for the document's pictures where `read_pictures` wants it (`meta["pictures"]`: how many
+    went unread without the extra)."""
+    from xxgk.ingest.ocr import picture_lines, read_pictures
 
-    if not ocr_available():
-        meta["pictures"] = str(count)
+    if not read_pictures("".join(body.itertext()), meta, "pictures", str(count)):
         return None
     targets = _relationships(zf)
 
     def read(rid: str) -> list[tuple[str, float]]:
-        name = targets.get(rid)
-        if name is None or name not in zf.namelist():
+        try:
+            return picture_lines(zf.read(targets[rid]))
+        except KeyError:  # no such relationship, or no such part in the container
             return []
-        return picture_lines(zf.read(name))
 
     return read
 

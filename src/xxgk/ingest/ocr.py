@@ -125,6 +125,22 @@ def ocr_available() -> bool:
     return True
 
 
+def read_pictures(text: str, meta: dict[str, str], key: str, where: str) -> bool:
+    """Whether a text document's pictures are to be OCR'd: its text lacks a statistics table (pasted as
+    a screenshot, or scanned pages bound in) and the extra is installed. A report whose tables are text
+    OCRs nothing (a seal, a logo). Without the extra, `meta[key] = where` tells the audit which pictures
+    went unread, so that the missing tables' findings can say why."""
+    from xxgk.ingest.clean import TABLE_WORDS, clean_text
+
+    folded = clean_text(text)  # Kangxi radical look-alikes folded, as the extraction sees them
+    if all(w in folded for w in TABLE_WORDS):
+        return False
+    if not ocr_available():
+        meta[key] = where
+        return False
+    return True
+
+
 def ocr_page(page) -> list[Glyph]:  # type: ignore[no-untyped-def]
     """One page's OCR boxes; the extra must be installed (`ocr_available`)."""
     return _page_boxes(_engine(), page)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xxgk.errors import MissingExtraError, UnreadableError
-from xxgk.ingest.clean import TABLE_WORDS, clean_text, is_page_footer
+from xxgk.ingest.clean import clean_text, is_page_footer
 from xxgk.model import Document, Paragraph, Provenance, Source
 
 MAX_PAGES = 200
@@ -205,13 +205,10 @@ def _read_pictured_pages(pdf, pages: list[list[Glyph]], groupers: list[Grouper],
     pictured = [n for n, g in enumerate(pages) if len(g) < MIN_CHARS_PER_PAGE and _has_picture(pdf[n])]
     if not pictured:
         return "pdf"
-    text = clean_text("".join(g.ch for glyphs in pages for g in glyphs))  # Kangxi look-alikes folded
-    if all(w in text for w in TABLE_WORDS):  # the tables are text: a seal or a logo, nothing to read
-        return "pdf"
-    from xxgk.ingest.ocr import group_rows, ocr_available, ocr_page
+    from xxgk.ingest.ocr import group_rows, ocr_page, read_pictures
 
-    if not ocr_available():
-        meta["image_pages"] = ",".join(str(n + 1) for n in pictured)
+    text = "".join(g.ch for glyphs in pages for g in glyphs)
+    if not read_pictures(text, meta, "image_pages", ",".join(str(n + 1) for n in pictured)):
         return "pdf"
     for n in pictured:
         pages[n], groupers[n] = ocr_page(pdf[n]), group_rows
