@@ -30,6 +30,26 @@ def load_gold(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def print_with_chromium(page: Path, pdf: Path) -> None:
+    """Print a web page to PDF with headless Chromium: a second PDF producer beside LibreOffice."""
+    import subprocess
+
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+
+
 TEXT_FAMILY = (".txt", ".md")
 GOLD_CASES = gold_pairs(SEEDS, TEXT_FAMILY) + gold_pairs(REAL, TEXT_FAMILY)
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REAL, SEEDS, load_gold
+from conftest import REAL, SEEDS, load_gold, print_with_chromium
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.explain import explain_cell
 from xxgk.generate import blank_zeros, random_record
@@ -281,3 +284,73 @@ def test_cells_ending_in_a_pipe_with_blank_cells(tmp_path, shape):
         render(record, "html", page)
         back = parse_text(trailing_pipes(page.read_bytes(), shape), "report.txt")
         assert dict(cell_items(back)) == dict(cell_items(record)), seed
+
+
+HAS_PDFTOTEXT = shutil.which("pdftotext") is not None
+
+
+def _pdftotext(pdf: Path, *options: str) -> str:
+    done = subprocess.run(["pdftotext", *options, str(pdf), "-"], capture_output=True, timeout=60, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def _misread(back: dict, record: dict) -> list[str]:
+    """Cells read as a number the record does not hold there (null is an honest 'cannot tell')."""
+    expected = dict(cell_items(record))
+    return [k for k, v in cell_items(back) if v is not None and v != expected[k]]
+
+
+@pytest.mark.skipif(
+    not HAS_PDFTOTEXT or shutil.which("soffice") is None, reason="pdftotext or LibreOffice missing"
+)
+@pytest.mark.parametrize("seed", [1, 3])
+def test_pdftotext_raw_text_gives_no_number_a_column_by_where_it_stands(tmp_path, seed):
+    """`pdftotext -raw` parts every number by one space and drops blank cells: where a number stands on
+    its line is the length of the label before it, not its column. The real 004 record with blank
+    cells, rendered to PDF and copied out that way: no number lands in a wrong cell."""
+    record = blank_zeros(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json"), random.Random(seed), "some")
+    pdf = tmp_path / "report.pdf"
+    render(record, "pdf", pdf)
+    back = parse_text(_pdftotext(pdf, "-raw"), "report.txt")
+    assert _misread(back, record) == []
+    rows: dict[str, list[str]] = {}
+    for key, value in cell_items(record):
+        if not key.startswith("appeals."):  # 表四 prints its fifteen cells as one row
+            rows.setdefault(key.rsplit(".", 1)[0], []).append(key if value is not None else "")
+    complete = [k for keys in rows.values() if all(keys) for k in keys]
+    got = dict(cell_items(back))
+    assert len(complete) > 20 and [k for k in complete if got[k] is None] == []  # complete rows still read
+
+
+@pytest.mark.skipif(not HAS_PDFTOTEXT, reason="pdftotext missing")
+def test_pdftotext_plain_text_of_the_real_pdf():
+    """Plain `pdftotext` of the real 004 PDF prints much of 表三 column by column: a row label followed
+    by a run of numbers far longer than the row. No number is kept from such a run (which of them are
+    the row's own is unknown), and the finding says why those cells are empty."""
+    pdf = REAL / "004_hongze_qzf_2023.pdf"
+    back = parse_text(_pdftotext(pdf), "004.txt")
+    assert _misread(back, load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")) == []
+    (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
+    assert "数字多于列数" in finding["message"]
+    assert "requests.partial.natural_person" in finding["cells"]
+
+
+@pytest.mark.skipif(
+    not HAS_PDFTOTEXT or shutil.which("chromium") is None, reason="pdftotext or Chromium missing"
+)
+@pytest.mark.parametrize("seed", [1, 4])
+def test_pdftotext_plain_text_of_a_table_dumped_column_by_column(tmp_path, seed):
+    """Plain `pdftotext` of a Chromium-printed 2019 report prints 表二's row names in one block and
+    its numbers under column names elsewhere ('第二十条第(五)项 上一年项目数量 本年增/减 10 374'):
+    the column names beside the numbers belie any order of rows, so 表二 is not read at all —
+    with a finding that says so — and nothing in the report is read into a wrong cell."""
+    record = random_record(random.Random(seed), "2019")
+    page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    render(record, "html", page)
+    print_with_chromium(page, pdf)
+    back = parse_text(_pdftotext(pdf), "report.txt")
+    assert _misread(back, record) == []
+    assert all(v is None for k, v in cell_items(back) if k.startswith("proactive."))
+    (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
+    assert "表二（主动公开政府信息情况）的行名与数字分开印出" in finding["message"]
+    assert not [f for f in back["findings"] if f["rule"] == "S_TABLES" and "表二" in f["message"]]

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import REAL, SEEDS, load_gold
+from conftest import REAL, SEEDS, load_gold, print_with_chromium
 from xxgk.api import parse
 from xxgk.errors import MissingExtraError, UnreadableError, XxgkError
 from xxgk.ingest import read_path
@@ -519,7 +519,6 @@ def test_pdf_printed_by_a_browser_reads_exactly(tmp_path, seed):
     columns to their words (自/然/人 one character a line, 其他 and 总计 side by side). Header words are
     placed by their middle, as the numbers under them are, so blank cells keep their columns."""
     import random
-    import subprocess
 
     from xxgk.generate import blank_zeros, random_record
 
@@ -527,20 +526,7 @@ def test_pdf_printed_by_a_browser_reads_exactly(tmp_path, seed):
     record = blank_zeros(random_record(rng, "2021"), rng, "some" if seed % 3 == 1 else "all")
     page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
     render(record, "html", page)
-    subprocess.run(
-        [
-            "chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    print_with_chromium(page, pdf)
     back = parse(pdf)
     assert (back["agency"], back["year"]) == (record["agency"], record["year"])
     assert _cells(back) == _cells(record)

@@ -151,6 +151,9 @@ def column_guides(
 ) -> dict[int, list[float]]:
     """Spec-row index → x-centre of each of its columns, for text rows that left cells out: from the
     nearest complete row, else from the numbers of all rows, else from the header words."""
+    short = (not r.explicit and 0 < len(r.values) < len(table.rows[si].columns) for si, r in mapped.items())
+    if not any(short) or not _laid_out([r for r in mapped.values() if not r.explicit], units):
+        return {}
     blocks = _blocks(units, _text_words)
     peers = [
         (cols, r)
@@ -182,6 +185,26 @@ def column_guides(
         if guide is not None:
             out[si] = guide
     return out
+
+
+def _laid_out(rows: list[LogicalRow], units: list[Unit]) -> bool:
+    """Whether the table was set out with spaces: some row prints a number two or more spaces after
+    what precedes it on its line (a label, another number, the margin). Text that parts everything
+    by one space (`pdftotext -raw`, text copied from a page) keeps no column positions — a number's
+    place there is the length of the label before it, no evidence of which cells are blank."""
+    wanted = {s.prov.line for row in rows for s in row.values}
+    lines: dict[int, str] = {}
+    for unit in units:
+        n, x = unit.prov.line, unit.prov.x
+        if unit.kind == "text" and n is not None and n in wanted and x is not None:
+            lines[n] = lines.get(n, "").ljust(int(x)) + unit.text
+    for row in rows:
+        for slot in row.values:
+            line = lines.get(slot.prov.line or -1, "")
+            x = -1 if slot.prov.x is None else int(slot.prov.x)
+            if 2 <= x <= len(line) and line[x - 2 : x].isspace():
+                return True
+    return False
 
 
 def _under(guide: list[float], rows: list[LogicalRow]) -> bool:

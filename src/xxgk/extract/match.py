@@ -156,9 +156,10 @@ def _weak(row: LogicalRow) -> bool:
     return not row.values and not row.explicit
 
 
-def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
+def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int] | None:
     """spec-row index → observed-row index. A row with values wins a label over a blank one; label-only
-    text lines only take the template rows nothing else took (see _fill_gaps, _fill_blank_rows)."""
+    text lines only take the template rows nothing else took (see _fill_gaps, _fill_blank_rows).
+    None when the table's row names stand apart from its numbers (see _belies): no row can be read."""
     pairs: list[tuple[int, int, int]] = []
     for o, row in enumerate(rows):
         if _weak(row) or is_subtotal(row, table):
@@ -177,7 +178,8 @@ def match_rows(rows: list[LogicalRow], table: TableSpec) -> dict[int, int]:
         if si not in spec_to_obs and o not in used:
             spec_to_obs[si] = o
             used.add(o)
-    _fill_gaps(rows, table, spec_to_obs, used)
+    if not _fill_gaps(rows, table, spec_to_obs, used):
+        return None
     _fill_blank_rows(rows, table, spec_to_obs, used)
     return spec_to_obs
 
@@ -198,10 +200,11 @@ def _claims(
     return out
 
 
-def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]) -> None:
+def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]) -> bool:
     """Rows printed without labels take the free template rows between their labelled neighbours,
     in order — only where their number equals the number of free rows, so no row is guessed. A free
-    row that a label-only line names (printed blank) is not waiting for values."""
+    row that a label-only line names (printed blank) is not waiting for values. False when the
+    column names printed beside such rows belie the order: the table was dumped column by column."""
     anchors = sorted(spec_to_obs.items())
     bounds = [(-1, -1), *anchors, (len(table.rows), len(rows))]
     for (s0, o0), (s1, o1) in pairwise(bounds):
@@ -222,10 +225,22 @@ def _fill_gaps(rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, 
                     free, loose = [s for s, _ in merged], [o for _, o in merged]
         if free and len(loose) != len(free):  # stray numbers: keep the rows as wide as the template's
             loose = [o for o in loose if len(rows[o].values) == len(table.rows[free[0]].columns)]
-        if free and len(free) == len(loose):
-            for s, o in zip(free, loose, strict=True):
-                spec_to_obs[s] = o
-                used.add(o)
+        if not free or len(free) != len(loose):
+            continue
+        if any(_belies(rows[o], table.rows[s], table) for s, o in zip(free, loose, strict=True)):
+            return False
+        for s, o in zip(free, loose, strict=True):
+            spec_to_obs[s] = o
+            used.add(o)
+    return True
+
+
+def _belies(row: LogicalRow, spec: RowSpec, table: TableSpec) -> bool:
+    """The row's label names a column the template row does not have ('第二十条第(五)项上一年项目数量
+    本年增/减' above numbers that order alone would give to 规范性文件): the row names were printed
+    apart from the numbers — a table dumped column by column — and order is no evidence of which
+    row any number is — not here, nor beside the row names printed elsewhere in the table."""
+    return any(name in row.label and column not in spec.columns for column, name in table.column_names)
 
 
 def _fill_blank_rows(

@@ -18,6 +18,7 @@ from xxgk.extract.splits import (
     Reading,
     blank_splits,
     breaks_local,
+    crowded,
     digit_splits,
     identity_splits,
     unreadable,
@@ -59,7 +60,7 @@ def row_readings(
         vals = tuple(slots[i].value for i in numeric)
         return [Reading(vals, 0, tuple(numeric), "direct")]
     if len(numeric) > arity:
-        return _drop_extras(slots, numeric, arity)
+        return [crowded(arity)]
     if explicit and len(slots) >= arity:
         return _blank_align(slots, arity, grid)
     aligned = _aligned(slots, numeric, arity, guide) if guide else None
@@ -253,15 +254,4 @@ def _placements(slots: list[Slot], numeric: list[int], arity: int, cost: int = 0
         for c, i in zip(cols, numeric, strict=True):
             values[c], sources[c] = slots[i].value, i
         out.append(Reading(tuple(values), cost, tuple(sources), "placement"))
-    return out
-
-
-def _drop_extras(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
-    out = []
-    for kept in combinations(numeric, arity):
-        out.append(
-            Reading(tuple(slots[i].value for i in kept), len(numeric) - arity, tuple(kept), "extra-dropped")
-        )
-        if len(out) > MAX_READINGS:
-            break
     return out

@@ -73,9 +73,7 @@ class Search:
         self.owner = {k: i for i, r in enumerate(rows) for k in r.keys}
         # a row that could not be read is unknown, not blank: its cells taken as 0 would vouch for
         # whatever reading of another row happens to add up with zeros
-        unknown = {
-            k for r in rows if len(r.readings) == 1 and r.readings[0].how == "unreadable" for k in r.keys
-        }
+        unknown = {k for r in rows if len(r.readings) == 1 and r.readings[0].unknown for k in r.keys}
         self.identities = [
             ident
             for ident in identities

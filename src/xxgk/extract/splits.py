@@ -26,7 +26,7 @@ class Reading:
     values: tuple[Decimal | None, ...]
     cost: int  # layout implausibility (blank alignment only): interior cells dropped
     sources: tuple[int | None, ...]  # slot index each column was read from
-    how: str  # direct, blank-align, aligned, digit-split, blank-split, placement, extra-dropped, unreadable
+    how: str  # direct, blank-align, aligned, digit-split, blank-split, placement, unreadable, crowded
     parts: tuple[str, ...]  # the digit strings of each column, for digit splits
 
     def __init__(
@@ -38,6 +38,11 @@ class Reading:
         parts: tuple[str, ...] = (),
     ) -> None:
         self.values, self.cost, self.sources, self.how, self.parts = values, cost, sources, how, parts
+
+    @property
+    def unknown(self) -> bool:
+        """The row could not be read: its cells are unknown, not blank."""
+        return self.how in ("unreadable", "crowded")
 
 
 Local = tuple[tuple[int, ...], tuple[int, ...]]  # an identity inside one row: Σ lhs = Σ rhs, by column
@@ -86,6 +91,14 @@ def _total(values: Sequence[Decimal | None], columns: tuple[int, ...], blank_as_
 def unreadable(arity: int) -> Reading:
     """The row's digits cannot be divided with any confidence: every cell null (never a guess)."""
     return Reading((None,) * arity, 0, (None,) * arity, "unreadable")
+
+
+def crowded(arity: int) -> Reading:
+    """The row prints more numbers than it has cells: which of them are its own is unknown (a table
+    whose text came out column by column puts a whole block of numbers after one label), so every
+    cell is null — keeping any `arity` of them would be a guess the identities cannot check when
+    they are zeros."""
+    return Reading((None,) * arity, 0, (None,) * arity, "crowded")
 
 
 _SPLITS: Final[dict[tuple[str, int], tuple[tuple[str, ...], ...]]] = {}

@@ -83,6 +83,8 @@ class TableResult:
     missing_rows: list[str]
     unsplit: bool
     ambiguous: dict[str, list[Decimal | None]]
+    crowded: set[str]  # cells of rows printing more numbers than cells (among `ambiguous`)
+    scrambled: bool  # row names printed apart from the numbers: every cell unknown (all `ambiguous`)
     candidates: list[dict[str, Decimal | None]]
     prov: Provenance | None
     extras: list[dict[str, Any]]  # rows the report adds (小计), as record.md's `extras`
@@ -97,7 +99,8 @@ class TableResult:
         unsplit: bool = False,
     ) -> None:
         self.key, self.values, self.trace_inputs, self.missing_rows = key, values, trace_inputs, missing_rows
-        self.unsplit, self.ambiguous, self.candidates = unsplit, {}, []
+        self.unsplit, self.ambiguous, self.candidates, self.crowded = unsplit, {}, [], set()
+        self.scrambled = False
         self.prov, self.extras, self._trace = None, [], None
 
     @property
@@ -236,8 +239,8 @@ METHODS: dict[str, str] = {
     "digit-split": "连写数字逐格拆分（无空白格）",
     "blank-split": "连写数字拆分（含空白格）",
     "placement": "整数放入某一列（其余空白）",
-    "extra-dropped": "去掉多余数字",
     "unreadable": "无法可靠拆分",
+    "crowded": "数字多于列数，无法确定哪些属于本行",
 }
 
 
@@ -281,11 +284,12 @@ class ReadTable:
     column_extras: list[dict[str, Any]]
     choices: list[RowChoice]
     shows_blanks: bool  # a row printed with fewer numbers than cells: the report leaves cells blank
+    scrambled: bool  # the row names stand apart from the numbers: no cell can be read
 
     def __init__(self, table: TableSpec, units: list[Unit], rows: list[LogicalRow]) -> None:
         self.table, self.units, self.rows = table, units, rows
         self.mapped, self.spec_to_obs, self.column_extras, self.choices = {}, {}, [], []
-        self.shows_blanks = False
+        self.shows_blanks, self.scrambled = False, False
 
 
 def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadTable:
@@ -296,7 +300,8 @@ def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadT
         flow = _flow_row(logical, table, len(table.rows[0].columns))
         read.mapped = {0: flow} if flow is not None else {}
     else:
-        read.spec_to_obs = match_rows(read.rows, table)
+        matched = match_rows(read.rows, table)
+        read.spec_to_obs, read.scrambled = matched or {}, matched is None
         mapped = {si: read.rows[o] for si, o in read.spec_to_obs.items()}
         read.mapped, read.column_extras = drop_subtotal_columns(units, table, mapped)
     guides = column_guides(units, table, template.columns, read.mapped)
@@ -323,7 +328,7 @@ def solve_table(
     # 表四 printed with its header but no value row is blank, not missing
     missing = (
         []
-        if table.flow
+        if table.flow or read.scrambled
         else [
             table.rows[si].key
             for si in range(len(table.rows))
@@ -332,9 +337,14 @@ def solve_table(
     )
     result = TableResult(table.key, values, _TraceInputs(table, mapped, choices, sol), missing)
     result.ambiguous, result.candidates = sol.ambiguous, sol.candidates
+    if read.scrambled:
+        result.scrambled = True
+        result.ambiguous.update({k: [] for k in table.cell_keys()})
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
-        if len(choice.readings) == 1 and choice.readings[0].how == "unreadable":
+        if len(choice.readings) == 1 and choice.readings[0].unknown:
             result.ambiguous.update({k: [] for k in choice.keys})
+            if choice.readings[0].how == "crowded":
+                result.crowded.update(choice.keys)
     result.prov = read.units[0].prov if read.units else None
     result.extras = added_rows(read.rows, table, read.spec_to_obs) + read.column_extras
     _apply_unsplit(result, table, mapped)

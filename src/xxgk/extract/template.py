@@ -48,6 +48,9 @@ class TableSpec:
     subtotals: tuple[str, ...] = ()  # labels of rows a report adds (小计): kept apart from template rows
     required_keys: tuple[str, ...] = ()  # cell keys of the non-optional rows, in print order
     all_keys: tuple[str, ...] = ()
+    # (column key, normalised label) of the columns whose names no row label contains (4+ characters):
+    # header words printed beside a row's numbers name its columns
+    column_names: tuple[tuple[str, str], ...] = ()
 
     def row(self, key: str) -> RowSpec:
         return next(r for r in self.rows if r.key == key)
@@ -116,8 +119,15 @@ def _row(data: dict[str, Any], default_columns: tuple[str, ...], table_key: str)
     )
 
 
-def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ...] = ()) -> TableSpec:
+def _table(
+    data: dict[str, Any],
+    rows: list[dict[str, Any]],
+    columns: dict[str, ColumnSpec],
+    cols: tuple[str, ...] = (),
+) -> TableSpec:
     specs = tuple(_row(r, cols, data["key"]) for r in rows)
+    used = dict.fromkeys(c for r in specs for c in r.columns)
+    names = tuple((c, normalize(columns[c].label)) for c in used if len(normalize(columns[c].label)) >= 4)
     return TableSpec(
         key=data["key"],
         title=data["title"],
@@ -128,6 +138,7 @@ def _table(data: dict[str, Any], rows: list[dict[str, Any]], cols: tuple[str, ..
         subtotals=tuple(normalize(s) for s in data.get("subtotals", [])),
         required_keys=tuple(k for r in specs if not r.optional for k in r.keys),
         all_keys=tuple(k for r in specs for k in r.keys),
+        column_names=names,
     )
 
 
@@ -195,9 +206,9 @@ def _build_template(name: str) -> Template:
         for k, v in {**common["columns"], **own["columns"]}.items()
     }
     tables = (
-        _table(own["proactive"], own["proactive"]["rows"]),
-        _table(req, request_rows, sets[req["columns"]]),
-        _table(common["appeals"], common["appeals"]["rows"]),
+        _table(own["proactive"], own["proactive"]["rows"], columns),
+        _table(req, request_rows, columns, sets[req["columns"]]),
+        _table(common["appeals"], common["appeals"]["rows"], columns),
     )
     cell_columns = {
         key: columns[col]

@@ -160,24 +160,52 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
 )
 def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
     keys: list[str] = []
+    crowded: list[str] = []
+    scrambled: list[str] = []
     candidates: list[dict[str, int | float | None]] = []
+    parts: list[str] = []
     for table in ("proactive", "requests", "appeals"):
         res = ctx.table_result(table)
-        if res and res.ambiguous:
-            keys.extend(res.ambiguous)
+        if res and res.scrambled:
+            scrambled.extend(res.ambiguous)
+            parts.append(
+                f"{TABLE_NAMES[table]}的行名与数字分开印出（表格文字可能是按列导出的），"
+                f"无法确定各数属于哪一行，{len(res.ambiguous)} 个单元格未读取"
+            )
+        elif res and res.ambiguous:
+            keys.extend(k for k in res.ambiguous if k not in res.crowded)
+            crowded.extend(k for k in res.ambiguous if k in res.crowded)
             candidates.extend({k: _num(v) for k, v in c.items()} for c in res.candidates)
     if keys:
-        # a reading that leaves a cell blank: the row printed fewer numbers than it has cells
-        blanks = any(v is None for c in candidates for v in c.values())
-        how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "可能的读法过多，无法逐一核验"
-        names = "、".join(ctx.label(k) for k in keys[:3])
-        if blanks:
-            msg = f"{len(keys)} 个单元格所在行的数字少于列数（有单元格空白），{how}，无法确定各数所在的列：{names}。"
-        else:
-            msg = f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{names}。"
-        yield Finding(
-            "S_AMBIGUOUS_CELLS", "warning", msg, keys, ctx.location(keys[0]), {"candidates": candidates}
+        parts.append(_ambiguous_message(ctx, keys, candidates))
+    if crowded:
+        names = "、".join(ctx.label(k) for k in crowded[:3])
+        parts.append(
+            f"{len(crowded)} 个单元格所在行印出的数字多于列数（表格文字的顺序可能被打乱），"
+            f"无法确定哪些数字属于该行：{names}"
         )
+    if parts:
+        cells = scrambled + keys + crowded
+        yield Finding(
+            "S_AMBIGUOUS_CELLS",
+            "warning",
+            "；".join(parts) + "。",
+            cells,
+            ctx.location(cells[0]),
+            {"candidates": candidates},
+        )
+
+
+def _ambiguous_message(ctx: Context, keys: list[str], candidates: list[dict[str, int | float | None]]) -> str:
+    # a reading that leaves a cell blank: the row printed fewer numbers than it has cells
+    blanks = any(v is None for c in candidates for v in c.values())
+    how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "可能的读法过多，无法逐一核验"
+    names = "、".join(ctx.label(k) for k in keys[:3])
+    if blanks:
+        return (
+            f"{len(keys)} 个单元格所在行的数字少于列数（有单元格空白），{how}，无法确定各数所在的列：{names}"
+        )
+    return f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{names}"
 
 
 def _num(v: Decimal | None) -> int | float | None:
@@ -305,6 +333,8 @@ def empty_tables(ctx: Context) -> Iterator[Finding]:
         v not in (None, 0) for k, v in ctx.values.items() if not k.startswith("proactive")
     ):
         return
+    if any((res := ctx.table_result(t)) and res.ambiguous for t in ("requests", "appeals")):
+        return  # cells that could not be read are unknown, not empty
     stated = [f for f in ctx.figures if f.concept in _ACTIVITY and f.value > 0]
     if stated:
         f = stated[0]
