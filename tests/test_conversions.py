@@ -21,7 +21,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import REAL, SEEDS, load_gold, print_with_chromium
+from conftest import GOLD_CASES, REAL, SEEDS, load_gold, print_with_chromium
 from xxgk.api import parse, parse_extraction, parse_text
 from xxgk.explain import explain_cell
 from xxgk.generate import blank_zeros, random_record
@@ -354,3 +354,18 @@ def test_pdftotext_plain_text_of_a_table_dumped_column_by_column(tmp_path, seed)
     (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
     assert "表二（主动公开政府信息情况）的行名与数字分开印出" in finding["message"]
     assert not [f for f in back["findings"] if f["rule"] == "S_TABLES" and "表二" in f["message"]]
+
+
+@pytest.mark.parametrize("indent", ["  ", "\u3000\u3000"], ids=["spaces", "ideographic"])
+@pytest.mark.parametrize(("doc", "gold_path"), GOLD_CASES, ids=[d.stem for d, _ in GOLD_CASES])
+def test_every_line_indented_by_the_converter(doc, gold_path, indent):
+    """Some converters indent every line of their output (paragraph indentation applied to all):
+    before a one-cell-per-line table's tab as well. The indentation is no cell and no text."""
+    text = "\n".join(indent + line for line in doc.read_text(encoding="utf-8").split("\n"))
+    back, gold = parse_text(text, doc.name), load_gold(gold_path)
+    expected = dict(cell_items(gold))
+    open_cells = set(gold.get("_abstain_ok", []))
+    assert {k: v for k, v in cell_items(back) if k not in open_cells} == {
+        k: v for k, v in expected.items() if k not in open_cells
+    }
+    assert (back["agency"], back["year"]) == (gold["agency"], gold["year"])

@@ -55,8 +55,9 @@ def _has_markdown_tables(lines: list[str]) -> bool:
 
 
 def _one_cell(line: str) -> bool:
-    """A line of a one-cell-per-line block: a tab, then the cell's text."""
-    return line.startswith("\t") and line.count("\t") == 1
+    """A line of a one-cell-per-line block: a tab, then the cell's text (spaces before the tab are a
+    converter's indentation of every line, not a cell)."""
+    return line.lstrip(" \u3000\xa0").startswith("\t") and line.count("\t") == 1
 
 
 def _pipe_parts(line: str) -> list[str]:
