@@ -369,3 +369,21 @@ def test_every_line_indented_by_the_converter(doc, gold_path, indent):
         k: v for k, v in expected.items() if k not in open_cells
     }
     assert (back["agency"], back["year"]) == (gold["agency"], gold["year"])
+
+
+@pytest.mark.skipif(
+    not HAS_PDFTOTEXT or shutil.which("soffice") is None, reason="pdftotext or LibreOffice missing"
+)
+@pytest.mark.parametrize(("seed", "template"), [(1, "2019"), (7, "2021")])
+def test_pdftotext_plain_text_with_row_names_in_one_block(tmp_path, seed, template):
+    """Plain `pdftotext` of a rendered report prints the start of 表三 as one block of row names (and
+    column words) followed by the first column's numbers: those numbers are no row's, whichever row
+    the block names best. Rows printed with their own numbers are still read; nothing is misread."""
+    record = random_record(random.Random(seed), template)
+    pdf = tmp_path / "report.pdf"
+    render(record, "pdf", pdf)
+    back = parse_text(_pdftotext(pdf), "report.txt")
+    assert _misread(back, record) == []
+    assert sum(v is not None for k, v in cell_items(back) if k.startswith("requests.")) >= 80
+    (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
+    assert "印在列名之后" in finding["message"]

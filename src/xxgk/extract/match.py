@@ -243,6 +243,32 @@ def _belies(row: LogicalRow, spec: RowSpec, table: TableSpec) -> bool:
     return any(name in row.label and column not in spec.columns for column, name in table.column_names)
 
 
+MANY_NAMES: Final = 3  # row names one label may hold before its numbers are nobody's
+
+
+def numbers_of_no_row(row: LogicalRow, table: TableSpec) -> bool:
+    """Numbers after a label that is no row's, where part of a table was printed column by column:
+    row names, then the table's column words ('…2.其他法律行政法规禁止公开(四)无法提供法人或其他组织
+    商业企业科研机构 142 0 71' — the numbers stand under the column words), or a block of several row
+    names that does not end in one (a run of blank rows' labels ends in the name of the row the
+    numbers are, and is cut there before matching)."""
+    label = row.label
+    headed = any(h in label for h in table.header)
+    if not headed and len(label) < 12 * MANY_NAMES:
+        return False
+    ends = {
+        si: label.rfind(c) + len(c)
+        for si, spec in enumerate(table.rows)
+        if not spec.exact
+        for c in spec.cores
+        if c in label
+    }
+    last = max(ends.values(), default=-1)
+    if headed and last > 0 and any(label.find(h, last) >= 0 for h in table.header):
+        return True
+    return len(ends) >= MANY_NAMES
+
+
 def _fill_blank_rows(
     rows: list[LogicalRow], table: TableSpec, spec_to_obs: dict[int, int], used: set[int]
 ) -> None:

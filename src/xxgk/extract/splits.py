@@ -26,7 +26,8 @@ class Reading:
     values: tuple[Decimal | None, ...]
     cost: int  # layout implausibility (blank alignment only): interior cells dropped
     sources: tuple[int | None, ...]  # slot index each column was read from
-    how: str  # direct, blank-align, aligned, digit-split, blank-split, placement, unreadable, crowded
+    how: str  # direct, blank-align, aligned, digit-split, blank-split, placement; unknown: unreadable,
+    # crowded (more numbers than cells), apart (numbers printed under column names, not after the row's)
     parts: tuple[str, ...]  # the digit strings of each column, for digit splits
 
     def __init__(
@@ -42,7 +43,7 @@ class Reading:
     @property
     def unknown(self) -> bool:
         """The row could not be read: its cells are unknown, not blank."""
-        return self.how in ("unreadable", "crowded")
+        return self.how in ("unreadable", "crowded", "apart")
 
 
 Local = tuple[tuple[int, ...], tuple[int, ...]]  # an identity inside one row: Σ lhs = Σ rhs, by column
@@ -99,6 +100,12 @@ def crowded(arity: int) -> Reading:
     cell is null — keeping any `arity` of them would be a guess the identities cannot check when
     they are zeros."""
     return Reading((None,) * arity, 0, (None,) * arity, "crowded")
+
+
+def apart(arity: int) -> Reading:
+    """The row's numbers follow column names printed after its name, not the name itself: no
+    number is known to be the row's (see match.numbers_of_no_row)."""
+    return Reading((None,) * arity, 0, (None,) * arity, "apart")
 
 
 _SPLITS: Final[dict[tuple[str, int], tuple[tuple[str, ...], ...]]] = {}

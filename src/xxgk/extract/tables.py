@@ -8,7 +8,7 @@ from typing import Any
 
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
-from xxgk.extract.match import data_rows, match_rows
+from xxgk.extract.match import data_rows, match_rows, numbers_of_no_row
 from xxgk.extract.naming import is_header
 from xxgk.extract.readings import (
     Local,
@@ -23,6 +23,7 @@ from xxgk.extract.readings import (
 )
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
+from xxgk.extract.splits import apart
 from xxgk.extract.template import TableSpec, Template
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
@@ -83,7 +84,7 @@ class TableResult:
     missing_rows: list[str]
     unsplit: bool
     ambiguous: dict[str, list[Decimal | None]]
-    crowded: set[str]  # cells of rows printing more numbers than cells (among `ambiguous`)
+    crowded: set[str]  # cells of rows whose numbers are not known to be theirs (among `ambiguous`)
     scrambled: bool  # row names printed apart from the numbers: every cell unknown (all `ambiguous`)
     candidates: list[dict[str, Decimal | None]]
     prov: Provenance | None
@@ -152,7 +153,12 @@ def _choices(
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
-        readings = row_readings(row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si))
+        if row.values and numbers_of_no_row(row, table):
+            readings = [apart(len(columns))]
+        else:
+            readings = row_readings(
+                row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si)
+            )
         signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
@@ -241,6 +247,7 @@ METHODS: dict[str, str] = {
     "placement": "整数放入某一列（其余空白）",
     "unreadable": "无法可靠拆分",
     "crowded": "数字多于列数，无法确定哪些属于本行",
+    "apart": "数字印在列名之后，不属于本行",
 }
 
 
@@ -343,7 +350,7 @@ def solve_table(
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
         if len(choice.readings) == 1 and choice.readings[0].unknown:
             result.ambiguous.update({k: [] for k in choice.keys})
-            if choice.readings[0].how == "crowded":
+            if choice.readings[0].how in ("crowded", "apart"):
                 result.crowded.update(choice.keys)
     result.prov = read.units[0].prov if read.units else None
     result.extras = added_rows(read.rows, table, read.spec_to_obs) + read.column_extras
