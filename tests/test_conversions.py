@@ -354,6 +354,9 @@ def test_pdftotext_plain_text_of_a_table_dumped_column_by_column(tmp_path, seed)
     (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
     assert "表二（主动公开政府信息情况）的行名与数字分开印出" in finding["message"]
     assert not [f for f in back["findings"] if f["rule"] == "S_TABLES" and "表二" in f["message"]]
+    text = tmp_path / "report.txt"
+    text.write_text(_pdftotext(pdf), encoding="utf-8")
+    assert "行名与数字分开印出" in explain_cell(parse_extraction(text), "proactive.rules.newly_made")["note"]
 
 
 @pytest.mark.parametrize("indent", ["  ", "\u3000\u3000"], ids=["spaces", "ideographic"])
@@ -386,4 +389,8 @@ def test_pdftotext_plain_text_with_row_names_in_one_block(tmp_path, seed, templa
     assert _misread(back, record) == []
     assert sum(v is not None for k, v in cell_items(back) if k.startswith("requests.")) >= 80
     (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
-    assert "印在列名之后" in finding["message"]
+    assert "印在列名、多个行名之后" in finding["message"]
+    text = tmp_path / "report.txt"
+    text.write_text(_pdftotext(pdf), encoding="utf-8")
+    unplaced = finding["cells"][-1]  # the unplaced cells come last
+    assert "无法确定属于该行" in explain_cell(parse_extraction(text), unplaced)["note"]

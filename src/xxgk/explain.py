@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from xxgk.extract import Extraction
+from xxgk.extract import Extraction, TableResult
 from xxgk.model import get_cell
 
 
 class UnknownCellError(KeyError):
     """The key is not a cell of the report's template."""
+
+
+def _why_open(res: TableResult, key: str) -> str:
+    """Why a cell the table could not settle is null, in the words of the S_AMBIGUOUS_CELLS finding."""
+    if res.scrambled:
+        return "该表的行名与数字分开印出（表格文字可能是按列导出的），无法确定各数属于哪一行，故置空"
+    if key in res.crowded:
+        return "该行印出的数字无法确定属于该行（数字多于列数，或印在列名、多个行名之后），故置空"
+    if None in res.ambiguous[key]:
+        return "该行数字少于列数（有单元格空白），各数可放入的列有多种同样成立的读法，故置空"
+    return "数字连写，有多种同样成立的拆分，故置空"
 
 
 def explain_cell(ex: Extraction, key: str) -> dict[str, Any]:
@@ -26,7 +37,7 @@ def explain_cell(ex: Extraction, key: str) -> dict[str, Any]:
     readings = trace.readings if trace else []
     why = "该表未找到" if res is None else ("该行未找到" if trace is None else "")
     if res is not None and key in res.ambiguous:
-        why = "数字连写，有多种同样成立的拆分，故置空"
+        why = _why_open(res, key)
     return {
         "key": key,
         "label": ex.template.label_of(key),

@@ -181,7 +181,7 @@ def ambiguous_cells(ctx: Context) -> Iterator[Finding]:
     if crowded:
         names = "、".join(ctx.label(k) for k in crowded[:3])
         parts.append(
-            f"{len(crowded)} 个单元格所在行印出的数字无法确定属于该行（数字多于列数，或印在列名之后；"
+            f"{len(crowded)} 个单元格所在行印出的数字无法确定属于该行（数字多于列数，或印在列名、多个行名之后；"
             f"表格文字的顺序可能被打乱）：{names}"
         )
     if parts:
