@@ -153,7 +153,7 @@ def _choices(
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
-        if row.values and numbers_of_no_row(row, table):
+        if row.values and not row.explicit and numbers_of_no_row(row, table):  # text copied out of order
             readings = [apart(len(columns))]
         else:
             readings = row_readings(
