@@ -18,6 +18,7 @@ from xxgk.extract.rows import Slot
 MAX_READINGS: Final = 20000
 MAX_NODES: Final = 50_000  # cuts a guided division may visit before abstaining
 _SIGNS: Final = "".join(MINUS)
+UNPLACED: Final = ("crowded", "apart")  # readings of rows whose printed numbers are not known to be theirs
 _ZERO: Final = Decimal(0)
 
 
@@ -43,7 +44,7 @@ class Reading:
     @property
     def unknown(self) -> bool:
         """The row could not be read: its cells are unknown, not blank."""
-        return self.how in ("unreadable", "crowded", "apart")
+        return self.how == "unreadable" or self.how in UNPLACED
 
 
 Local = tuple[tuple[int, ...], tuple[int, ...]]  # an identity inside one row: Σ lhs = Σ rhs, by column
@@ -99,13 +100,13 @@ def crowded(arity: int) -> Reading:
     whose text came out column by column puts a whole block of numbers after one label), so every
     cell is null — keeping any `arity` of them would be a guess the identities cannot check when
     they are zeros."""
-    return Reading((None,) * arity, 0, (None,) * arity, "crowded")
+    return Reading((None,) * arity, 0, (None,) * arity, UNPLACED[0])
 
 
 def apart(arity: int) -> Reading:
-    """The row's numbers follow column names printed after its name, not the name itself: no
-    number is known to be the row's (see match.numbers_of_no_row)."""
-    return Reading((None,) * arity, 0, (None,) * arity, "apart")
+    """The row's numbers follow column words printed after its name, or a block of several row
+    names: no number is known to be the row's (see match.numbers_of_no_row)."""
+    return Reading((None,) * arity, 0, (None,) * arity, UNPLACED[1])
 
 
 _SPLITS: Final[dict[tuple[str, int], tuple[tuple[str, ...], ...]]] = {}

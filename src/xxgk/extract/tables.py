@@ -23,7 +23,7 @@ from xxgk.extract.readings import (
 )
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
-from xxgk.extract.splits import apart
+from xxgk.extract.splits import UNPLACED, apart
 from xxgk.extract.template import TableSpec, Template
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
@@ -350,7 +350,7 @@ def solve_table(
     for choice in choices:  # digits too long to divide: as undetermined as an ambiguous split
         if len(choice.readings) == 1 and choice.readings[0].unknown:
             result.ambiguous.update({k: [] for k in choice.keys})
-            if choice.readings[0].how in ("crowded", "apart"):
+            if choice.readings[0].how in UNPLACED:
                 result.crowded.update(choice.keys)
     result.prov = read.units[0].prov if read.units else None
     result.extras = added_rows(read.rows, table, read.spec_to_obs) + read.column_extras
