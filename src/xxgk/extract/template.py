@@ -48,8 +48,8 @@ class TableSpec:
     subtotals: tuple[str, ...] = ()  # labels of rows a report adds (小计): kept apart from template rows
     required_keys: tuple[str, ...] = ()  # cell keys of the non-optional rows, in print order
     all_keys: tuple[str, ...] = ()
-    # (column key, normalised label) of the columns whose names no row label contains (4+ characters):
-    # header words printed beside a row's numbers name its columns
+    # (column key, normalised label) of the table's columns named by 4+ characters (short names such as
+    # 其他 and 总计 are row labels too): header words printed beside a row's numbers name its columns
     column_names: tuple[tuple[str, str], ...] = ()
 
     def row(self, key: str) -> RowSpec:
