@@ -188,3 +188,93 @@ def test_a_pictured_last_page_beside_text_tables_is_not_ocrd(tmp_path, monkeypat
     record = parse(_with_pictured_pages(tmp_path, {4}))
     assert record["source"]["format"] == "pdf"
     assert _misread_004(record) == {}
+
+
+def _page_with_pictures(tmp_path, pictured: set[int], link: str, kind: str = "html"):
+    """004 as a web page (kind="html") or a markdown conversion (kind="md"): the text lines of its pages
+    as paragraphs, the given pages (0-based) as pictures — saved beside it in `页面_files/` as a browser
+    or pandoc does (link="file"), inside it (link="data"), or left on the web server (link="web": only
+    the page was saved)."""
+    import base64
+
+    pdfium = pytest.importorskip("pypdfium2")
+    from xxgk.ingest import read_path
+    from xxgk.model import Paragraph
+
+    pdf_path = REAL / "004_hongze_qzf_2023.pdf"
+    lines = [b for b in read_path(pdf_path).blocks if isinstance(b, Paragraph)]
+    src = pdfium.PdfDocument(str(pdf_path))
+    folder = tmp_path / "页面_files"
+    folder.mkdir()
+    para, picture = (
+        ("<p>{}</p>", '<p><img src="{}" width="600"></p>') if kind == "html" else ("{}\n", "![]({})\n")
+    )
+    body = ['<div class="nav"><img src="logo.png">首页 &gt; 年报</div><div>'] if kind == "html" else []
+    for i in range(len(src)):
+        if i not in pictured:
+            body += [para.format(b.text) for b in lines if b.prov.page == i + 1]
+            continue
+        png = _page_picture(src, i, "PNG")
+        (folder / f"第{i + 1}页.png").write_bytes(png)
+        url = {
+            "file": f"./%E9%A1%B5%E9%9D%A2_files/第{i + 1}页.png"
+            if kind == "html"
+            else f"页面_files/第{i + 1}页.png",
+            "data": "data:image/png;base64," + base64.b64encode(png).decode(),
+            "web": f"http://www.example.gov.cn/images/p{i + 1}.png",
+        }[link]
+        body.append(picture.format(url))
+    src.close()
+    path = tmp_path / f"页面.{kind}"
+    page = '<html><head><meta charset="utf-8"><title>年报</title></head><body>{}</div></body></html>'
+    text = page.format("\n".join(body)) if kind == "html" else "\n".join(body)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("kind", "link"), [("html", "file"), ("html", "data"), ("md", "file")])
+def test_pictures_linked_from_a_saved_page_are_read_by_ocr(tmp_path, kind, link):
+    """A web page whose tables are pictures (as many government pages carry them), saved with its
+    pictures, and a markdown conversion that kept them as pictures: they are OCR'd where they stand,
+    every cell as the gold has it."""
+    pytest.importorskip("rapidocr")
+    record = parse(_page_with_pictures(tmp_path, {2, 3}, link, kind))
+    assert record["source"]["format"] == kind
+    assert _misread_004(record) == {}
+
+
+@pytest.mark.parametrize("kind", ["html", "md"])
+def test_pictures_of_a_page_saved_without_them_are_named(tmp_path, kind):
+    """Only the page was saved (its pictures are addresses on the web server): nothing is fetched, and
+    each missing table says the pictures are not here and how to save them."""
+    record = parse(_page_with_pictures(tmp_path, {2, 3}, "web", kind))
+    missing_tables = [f["message"] for f in record["findings"] if f["rule"] == "S_TABLES"]
+    assert any(m.startswith("未找到表三") for m in missing_tables)
+    assert all(
+        "网页中有 2 张图片不在网页所在的文件夹中" in m and "xxgk[ocr]" not in m for m in missing_tables
+    )
+
+
+def test_pictures_in_a_web_page_without_ocr_are_named(tmp_path, no_ocr):
+    record = parse(_page_with_pictures(tmp_path, {2, 3}, "file"))
+    missing_tables = [f["message"] for f in record["findings"] if f["rule"] == "S_TABLES"]
+    assert any(m.startswith("未找到表三") for m in missing_tables)
+    assert all("文档中有 2 张图片未识别" in m and "xxgk[ocr]" in m for m in missing_tables)
+
+
+def test_a_page_links_only_to_pictures_in_its_own_folder(tmp_path):
+    """A page is data: a link out of its folder (../, an absolute path) is never read."""
+    from xxgk.ingest.linked import picture_bytes
+
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG secret")
+    page = tmp_path / "site"
+    (page / "img").mkdir(parents=True)
+    (page / "img" / "a.png").write_bytes(b"\x89PNG a")
+    assert picture_bytes("img/a.png", page) == b"\x89PNG a"
+    assert picture_bytes("./img/a.png?v=2#top", page) == b"\x89PNG a"
+    assert picture_bytes("../secret.png", page) is None
+    assert picture_bytes(str(tmp_path / "secret.png"), page) is None
+    assert picture_bytes("file:///etc/passwd", page) is None
+    assert picture_bytes("img/missing.png", page) is None
+    assert picture_bytes("img/a.png", None) is None  # a page that is no file here (an upload)
+    assert picture_bytes("data:image/png;base64,iVBORw==", None) == b"\x89PNG"

@@ -15,6 +15,7 @@ from lxml import etree
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
 from xxgk.ingest.decode import decode_text
+from xxgk.ingest.linked import PictureReader, page_folder, picture_reader
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 MAX_HTML_BYTES: Final = 20 * 1024 * 1024
@@ -149,10 +150,21 @@ class _Walker:
     closures: compiled, a method call is native while calling a closure is a generic call, and the
     walk makes one per element."""
 
-    def __init__(self, blocks: list[Paragraph | Table]) -> None:
+    def __init__(self, blocks: list[Paragraph | Table], pictures: PictureReader | None = None) -> None:
         self.blocks = blocks
         self.buf: list[str] = []
         self.tables = 0
+        self.pictures: list[str | None] = []  # the article's <img src>, in order
+        self.read = pictures
+
+    def picture(self, src: str | None) -> None:
+        """A picture in the article: its OCR'd lines where it stands, when it is read (lower confidence)."""
+        self.pictures.append(src)
+        if self.read is None:
+            return
+        self.flush()
+        for text, conf in self.read(src):
+            self.blocks.append(Paragraph(text, Provenance(line=len(self.blocks) + 1, confidence=conf)))
 
     def flush(self) -> None:
         text = _WS.sub(" ", "".join(self.buf)).strip()
@@ -167,7 +179,9 @@ class _Walker:
             if el.tail:
                 buf.append(el.tail)
             return
-        if el.tag == "table" and not _is_wrapper(el):
+        if el.tag == "img":
+            self.picture(el.get("src"))
+        elif el.tag == "table" and not _is_wrapper(el):
             self.flush()
             self.tables += 1
             self.blocks.append(table_grid(el, self.tables))
@@ -207,15 +221,31 @@ def read_html(data: bytes, path: str) -> Document:
     if root is None:
         raise UnreadableError(path, "网页无法解析")
     body = root.find("body")
-    blocks: list[Paragraph | Table] = []
-    try:
-        walker = _Walker(blocks)
-        walker.visit(body if body is not None else root)
-        walker.flush()
-    except ValueError as exc:
-        raise UnreadableError(path, "网页中的表格过大") from exc
+    top = body if body is not None else root
+    meta: dict[str, str] = {}
+    walked = _walk(top, path)
+    if walked.pictures:
+        reader = picture_reader(_all_text(walked.blocks), walked.pictures, page_folder(path), meta)
+        if reader is not None:  # the tables are pictures on this machine: read again, OCR'ing them
+            walked = _walk(top, path, reader)
+    blocks = walked.blocks
     title = root.findtext(".//title")
     if title and not any(isinstance(b, Paragraph) and _titled(b.text) for b in blocks[:30]):
         blocks.insert(0, Paragraph(_WS.sub(" ", title).strip(), Provenance(line=0)))
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="html")
-    return Document(blocks=blocks, source=source)
+    return Document(blocks=blocks, source=source, meta=meta)
+
+
+def _walk(top, path: str, pictures: PictureReader | None = None) -> _Walker:  # type: ignore[no-untyped-def]
+    walker = _Walker([], pictures)
+    try:
+        walker.visit(top)
+        walker.flush()
+    except ValueError as exc:
+        raise UnreadableError(path, "网页中的表格过大") from exc
+    return walker
+
+
+def _all_text(blocks: list[Paragraph | Table]) -> str:
+    cells = (c.text for b in blocks if isinstance(b, Table) for row in b.rows for c in row.cells)
+    return "".join(b.text for b in blocks if isinstance(b, Paragraph)) + "".join(cells)

@@ -125,15 +125,20 @@ def ocr_available() -> bool:
     return True
 
 
+def tables_in_text(text: str) -> bool:
+    """Whether a document's text holds the statistics tables' words (so its pictures are not tables)."""
+    from xxgk.ingest.clean import TABLE_WORDS, clean_text
+
+    folded = clean_text(text)  # Kangxi radical look-alikes folded, as the extraction sees them
+    return all(w in folded for w in TABLE_WORDS)
+
+
 def read_pictures(text: str, meta: dict[str, str], key: str, where: str) -> bool:
     """Whether a text document's pictures are to be OCR'd: its text lacks a statistics table (pasted as
     a screenshot, or scanned pages bound in) and the extra is installed. A report whose tables are text
     OCRs nothing (a seal, a logo). Without the extra, `meta[key] = where` tells the audit which pictures
     went unread, so that the missing tables' findings can say why."""
-    from xxgk.ingest.clean import TABLE_WORDS, clean_text
-
-    folded = clean_text(text)  # Kangxi radical look-alikes folded, as the extraction sees them
-    if all(w in folded for w in TABLE_WORDS):
+    if tables_in_text(text):
         return False
     if not ocr_available():
         meta[key] = where

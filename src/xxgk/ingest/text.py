@@ -16,6 +16,7 @@ from typing import Final
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
+from xxgk.ingest.linked import PictureReader, page_folder, picture_reader
 from xxgk.ingest.piped import has_piped_tables, piped_grid
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
@@ -24,6 +25,7 @@ MAX_GRID_CELLS: Final = 200_000  # cells all of a text's tables may have (a repo
 _PIPE_SEPARATOR: Final = re.compile(r"^\s*\|?[\s:|\-]+\|?\s*$")
 _TABLE_TAG: Final = re.compile(r"<(/?)table\b[^>]*>", re.I)
 _TAG: Final = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9]*)\b[^<>]*>")
+_PICTURE: Final = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)", re.I)
 
 
 def _kind(line: str, markdown: bool = False, piped: bool = False) -> str:
@@ -223,4 +225,37 @@ def text_to_document(text: str, source: Source) -> Document:
                 if piece.strip():
                     blocks.append(Paragraph(piece.strip(), Provenance(line=i + 1, x=indent)))
         i += 1
-    return Document(blocks=blocks, source=source)
+    meta: dict[str, str] = {}
+    if "![" in text or "<img" in text.lower():
+        blocks = _with_pictures(blocks, lines, source.path, meta)
+    return Document(blocks=blocks, source=source, meta=meta)
+
+
+def _with_pictures(
+    blocks: list[Paragraph | Table], lines: list[str], path: str, meta: dict[str, str]
+) -> list[Paragraph | Table]:
+    """The OCR'd lines of the pictures the text links to (a conversion that kept its tables as
+    pictures: pandoc's `![](media/image3.png)`, an `<img>`), after the blocks of the picture's line,
+    when the text lacks the tables and the pictures are on this machine (`linked.picture_reader`)."""
+    found = [
+        (i + 1, m.group(1) or m.group(2)) for i, line in enumerate(lines) for m in _PICTURE.finditer(line)
+    ]
+    read = (
+        picture_reader("\n".join(lines), [src for _, src in found], page_folder(path), meta)
+        if found
+        else None
+    )
+    if read is None:
+        return blocks
+    out: list[Paragraph | Table] = []
+    for block in blocks:
+        while found and (block.prov.line or 0) > found[0][0]:
+            out += _picture_paragraphs(read, *found.pop(0))
+        out.append(block)
+    for line, src in found:
+        out += _picture_paragraphs(read, line, src)
+    return out
+
+
+def _picture_paragraphs(read: PictureReader, line: int, src: str) -> list[Paragraph]:
+    return [Paragraph(text, Provenance(line=line, confidence=conf)) for text, conf in read(src)]

@@ -96,15 +96,22 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
 
 
 def _pictured_pages(ctx: Context) -> str:
-    """Why a table may be missing: pages of a PDF, or pictures in a DOCX, left unread without OCR."""
+    """Why a table may be missing: pages of a PDF, or pictures in a DOCX or a web page, left unread —
+    without OCR, or (a web page saved without its pictures) because they are not on this machine."""
     meta = ctx.extraction.document.meta if ctx.extraction is not None else {}
     if meta.get("image_pages"):
         where = f"第 {'、'.join(meta['image_pages'].split(','))} 页是图片（没有文字层）"
     elif meta.get("pictures"):
         where = f"文档中有 {meta['pictures']} 张图片未识别"
     else:
-        return ""
-    return f"{where}，表格可能在其中：需要安装 OCR 组件才能识别（pip install 'xxgk[ocr]'）。"
+        where = ""
+    why = f"{where}，表格可能在其中：需要安装 OCR 组件才能识别（pip install 'xxgk[ocr]'）。" if where else ""
+    if meta.get("remote_pictures"):
+        why += (
+            f"网页中有 {meta['remote_pictures']} 张图片不在网页所在的文件夹中（只保存了网页，没有保存图片），表格可能在其中："
+            "请把网页连同图片一起保存（浏览器“网页，全部”）后再读取。"
+        )
+    return why
 
 
 @rule("S_TEMPLATE_YEAR", doc="2021+ reports use the 2021 template; 2019–2020 reports the 2019 one.")
