@@ -131,6 +131,16 @@ def test_discovery_of_files_folders_globs_and_zips(tmp_path: Path, corpus: Path)
     ]
 
 
+def test_a_saved_web_pages_own_folder_is_part_of_the_page(tmp_path: Path):
+    """页面.html with 页面_files/ beside it (as a browser saves a page): one source, the page — its
+    pictures are read with it — while a folder of the same kind with no page beside it is walked."""
+    write(tmp_path, [("页面.html", b"<html></html>"), ("其他.txt", b"x")])
+    write(tmp_path / "页面_files", [("1.png", b"\x89PNG"), ("style.css", b"p{}")])
+    write(tmp_path / "孤立_files", [("报告.txt", b"x")])
+    names = sorted(Path(s.name).relative_to(tmp_path).as_posix() for s in discover([tmp_path]).sources)
+    assert names == ["其他.txt", "孤立_files/报告.txt", "页面.html"]
+
+
 def test_member_names_in_gbk_utf8_and_cp437():
     info = zipfile.ZipInfo("x")
     info.filename = "政务公开.txt".encode("gbk").decode("cp437")

@@ -233,6 +233,22 @@ def test_doc_via_libreoffice(tmp_path):
     assert _cells(record) == _cells(gold)
 
 
+@pytest.mark.skipif(not HAS_LO, reason="LibreOffice not installed")
+@pytest.mark.parametrize("name", ["r.rtf", "r.doc"])
+def test_rtf_via_libreoffice(tmp_path, name):
+    """RTF, as office systems export "Word" files (often named .doc): read by its content, tables kept —
+    not taken for text and refused as no report."""
+    from xxgk.ingest.libreoffice import convert
+
+    gold = load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")
+    docx = tmp_path / "r.docx"
+    render(gold, "docx", docx)
+    rtf = convert(docx, "rtf", tmp_path).rename(tmp_path / name)
+    record = parse(rtf)
+    assert record["source"]["format"] == "doc"
+    assert _cells(record) == _cells(gold)
+
+
 GENERATED = [("html", s) for s in range(6)] + [("md", s) for s in range(6)] + [("docx", s) for s in range(6)]
 
 

@@ -80,6 +80,26 @@ def test_radical_supplement_look_alikes_in_a_text_layer(tmp_path):
         assert not any(0x2E80 <= ord(c) <= 0x2FDF for c in json.dumps(back, ensure_ascii=False))
 
 
+def test_compatibility_ideographs_in_a_text_layer(tmp_path):
+    """Some fonts map common characters to their CJK compatibility duplicates (年 as U+F98E, 不 as
+    U+F967, 六 as U+F9D1): the document reads as if printed with the unified ones."""
+    import unicodedata
+
+    duplicate: dict[str, str] = {}
+    for cp in range(0xF900, 0xFADA):
+        duplicate.setdefault(unicodedata.normalize("NFC", chr(cp)), chr(cp))
+    for gold_path in sorted((SEEDS / "gold").glob("*.json")):
+        gold = load_gold(gold_path)
+        text = (SEEDS / f"{gold_path.stem}.txt").read_text(encoding="utf-8")
+        disguised = text.translate(str.maketrans(duplicate))
+        assert "\uf98e" in disguised  # 年: the test means something
+        path = tmp_path / f"{gold_path.stem}.txt"
+        path.write_text(disguised, encoding="utf-8")
+        back = parse(path)
+        assert (back["agency"], back["year"]) == (gold["agency"], gold["year"])
+        assert _cells(back) == _cells(gold)
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [

@@ -92,11 +92,21 @@ def _expand(arg: str, limits: ZipLimits) -> Iterator[Source | Failure]:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Every file under `folder`, sorted; symbolic links to folders are not followed (no cycles)."""
+    """Every file under `folder`, sorted; symbolic links to folders are not followed (no cycles). A saved
+    web page's own folder (页面_files beside 页面.html: its pictures, styles and scripts) is part of the
+    page — read with it when its tables are pictures — not files to ingest on their own."""
     for root, dirs, files in os.walk(folder):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not _page_resources(d, files))
         for name in sorted(files):
             yield Path(root) / name
+
+
+def _page_resources(folder: str, files: list[str]) -> bool:
+    for tail in ("_files", ".files"):
+        if folder.endswith(tail):
+            stem = folder[: -len(tail)]
+            return any(f"{stem}.{ext}" in files for ext in ("html", "htm", "shtml", "xhtml"))
+    return False
 
 
 def _file(path: Path, limits: ZipLimits) -> Iterator[Source | Failure]:

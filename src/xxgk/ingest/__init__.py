@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.decode import decode_text
+from xxgk.ingest.office import is_rtf
 from xxgk.ingest.text import text_to_document
 from xxgk.model import Document, Source
 
@@ -68,6 +69,7 @@ READERS: list[Reader] = [
     Reader("pdf", lambda d: b"%PDF" in d[:1024], _read_pdf),
     Reader("docx", lambda d: d.startswith(b"PK\x03\x04"), _read_docx),
     Reader("doc", lambda d: d.startswith(b"\xd0\xcf\x11\xe0"), _read_office),
+    Reader("rtf", is_rtf, _read_office),
     Reader("html", _is_html, _read_html),
     Reader(
         "image",

@@ -1,5 +1,6 @@
-"""Character clean-up every reader applies: Kangxi radicals and full-width digits/letters folded,
-odd spaces unified; CJK punctuation is left as printed (labels are NFKC-normalised when matched)."""
+"""Character clean-up every reader applies: Kangxi radicals, compatibility ideographs and full-width
+digits/letters folded, odd spaces unified; CJK punctuation is left as printed (labels are
+NFKC-normalised when matched)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ RADICAL_SUPPLEMENT: Final = """
 
 def _fold_table() -> dict[int, str]:
     table: dict[int, str] = {ord(pair[0]): pair[1] for pair in RADICAL_SUPPLEMENT.split()}
-    ranges = [(0x2F00, 0x2FD6), (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)]
+    # Kangxi radicals, CJK compatibility ideographs (a font's duplicate 例 or 金 a text layer may give:
+    # each is one unified ideograph), full-width digits and letters
+    ranges = [(0x2F00, 0x2FD6), (0xF900, 0xFADA), (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)]
     for lo, hi in ranges:
         for cp in range(lo, hi):
             folded = unicodedata.normalize("NFKC", chr(cp))

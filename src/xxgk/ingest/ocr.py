@@ -151,11 +151,10 @@ def ocr_page(page) -> list[Glyph]:  # type: ignore[no-untyped-def]
     return _page_boxes(_engine(), page)
 
 
-def ocr_pages(pdf, path: str) -> list[list[Glyph]]:  # type: ignore[no-untyped-def]
+def ocr_pages(pdf, path: str, why: str = "这是扫描件（没有文字层）") -> list[list[Glyph]]:  # type: ignore[no-untyped-def]
+    """Every page's OCR boxes; without the extra, `why` the pages must be OCR'd and what to install."""
     try:
         engine = _engine()
     except ImportError as exc:
-        raise MissingExtraError(
-            path, "这是扫描件（没有文字层），需要安装 OCR 组件：pip install 'xxgk[ocr]'"
-        ) from exc
+        raise MissingExtraError(path, f"{why}，需要安装 OCR 组件：pip install 'xxgk[ocr]'") from exc
     return [_page_boxes(engine, pdf[n]) for n in range(len(pdf))]

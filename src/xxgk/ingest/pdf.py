@@ -9,9 +9,13 @@ pages simply continue. Page numbers go into provenance; page footers (-3-) are d
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import statistics
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 from xxgk.errors import MissingExtraError, UnreadableError
 from xxgk.ingest.clean import clean_text, is_page_footer
@@ -42,6 +46,8 @@ def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
     """
     n = textpage.count_chars()
     text = textpage.get_text_range(0, n) if n else ""
+    frame = _reading_frame(textpage, text)
+    charbox = textpage.get_charbox if frame is None else lambda i: frame(textpage.get_charbox(i))
     out: list[Glyph] = []
     i, end = 0, min(len(text), n)
     while i < end:
@@ -51,16 +57,74 @@ def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
         j = i
         while j < end and not text[j].isspace():
             j += 1
-        left, bottom, right, top = first = textpage.get_charbox(i)
-        last = textpage.get_charbox(j - 1) if j - 1 > i else first  # one character: one query
+        left, bottom, right, top = first = charbox(i)
+        last = charbox(j - 1) if j - 1 > i else first  # one character: one query
         if j - 1 > i and abs((last[1] + last[3]) - (bottom + top)) > (top - bottom):
             for k in range(i, j):  # a run pdfium did not break although it changes line: per character
-                box = textpage.get_charbox(k)
+                box = charbox(k)
                 out.append(Glyph(text[k], box[0], box[2], box[1], box[3]))
         else:
             out.append(Glyph(text[i:j], left, max(right, last[2]), min(bottom, last[1]), max(top, last[3])))
         i = j
-    return [g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0]
+    return _drawn_once([g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0])
+
+
+def _drawn_once(glyphs: list[Glyph]) -> list[Glyph]:
+    """The glyphs without those drawn again over themselves: bold faked by printing a run twice, a
+    hair apart, gives the text layer every character twice ('洪泽区洪泽区'; 21 read as 2121). A repeat is
+    the same text whose box lies within a point of an earlier one's; cells with equal numbers stand a
+    column apart. Glyphs are bucketed by centre (two-point cells), so a page is checked in linear time;
+    a page where no two glyphs of the same text share a rounded position (nearly every page: a layer
+    drawn twice gives many that do) is returned as it is, at the cost of one set."""
+    if len({(g.ch, round(g.left), round(g.bottom)) for g in glyphs}) == len(glyphs):
+        return glyphs
+    seen: dict[tuple[str, int, int], Glyph] = {}
+    out: list[Glyph] = []
+    for g in glyphs:
+        x, y = int((g.left + g.right) // 4), int((g.bottom + g.top) // 4)
+        if any(_repeats(g, seen.get((g.ch, x + dx, y + dy))) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            continue
+        seen[(g.ch, x, y)] = g
+        out.append(g)
+    return out
+
+
+def _repeats(g: Glyph, earlier: Glyph | None) -> bool:
+    return (
+        earlier is not None
+        and abs(g.left - earlier.left) <= 1
+        and abs(g.right - earlier.right) <= 1
+        and abs(g.bottom - earlier.bottom) <= 1
+        and abs(g.top - earlier.top) <= 1
+    )
+
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top
+
+
+def _reading_frame(textpage, text: str) -> Callable[[Box], Box] | None:  # type: ignore[no-untyped-def]
+    """How to turn the page's boxes so its text reads left to right, top down; None when it already
+    does. A landscape table printed through a virtual printer keeps a portrait page: its text is drawn
+    turned a quarter and the page's /Rotate turns it back for the eye, so in the page's own coordinates
+    a table row runs up or down the page. The turn is that of most characters (a sample of nine)."""
+    import pypdfium2.raw as pdfium_c
+
+    end = min(len(text), textpage.count_chars())
+    sample = [i for i in range(0, end, max(end // 12, 1)) if not text[i].isspace()]
+    quarters = Counter(
+        round(angle / (math.pi / 2)) % 4
+        for i in sample
+        if (angle := pdfium_c.FPDFText_GetCharAngle(textpage.raw, i)) >= 0
+    )
+    turn = quarters.most_common(1)[0][0] if quarters else 0
+    if turn == 0:
+        return None
+    page_left, page_bottom, page_right, page_top = textpage.page.get_cropbox()
+    if turn == 3:  # text runs up the page (pdfium counts angles clockwise): lines follow to the right
+        return lambda b: (b[1] - page_bottom, page_right - b[2], b[3] - page_bottom, page_right - b[0])
+    if turn == 1:  # text runs down the page: lines follow one another to the left
+        return lambda b: (page_top - b[3], b[0] - page_left, page_top - b[1], b[2] - page_left)
+    return lambda b: (page_right - b[2], page_top - b[3], page_right - b[0], page_top - b[1])  # upside down
 
 
 @dataclass(slots=True)
@@ -180,14 +244,18 @@ def read_pdf(data: bytes, path: str) -> Document:
         if len(pdf) > MAX_PAGES:
             raise UnreadableError(path, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
         pages = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
+        garbled = [n for n, glyphs in enumerate(pages) if _garbled(glyphs)]
+        for n in garbled:  # as good as no text layer: their text is not the words printed
+            pages[n] = []
         groupers: list[Grouper] = [group_lines] * len(pages)
         meta: dict[str, str] = {}
         if not any(len(g) >= MIN_CHARS_PER_PAGE for g in pages):
             from xxgk.ingest.ocr import group_rows, ocr_pages  # a scan: no text layer on any page
 
-            pages, fmt, groupers = ocr_pages(pdf, path), "pdf-ocr", [group_rows] * len(pages)
+            why = "PDF 的文字层是乱码（字体缺少编码映射）" if garbled else "这是扫描件（没有文字层）"
+            pages, fmt, groupers = ocr_pages(pdf, path, why), "pdf-ocr", [group_rows] * len(pages)
         else:
-            fmt = _read_pictured_pages(pdf, pages, groupers, meta)
+            fmt = _read_pictured_pages(pdf, pages, groupers, meta, garbled)
         blocks: list[Paragraph] = []
         unit = char_unit(pages)
         for page_no, (glyphs, grouper) in enumerate(zip(pages, groupers, strict=True), 1):
@@ -198,22 +266,57 @@ def read_pdf(data: bytes, path: str) -> Document:
     return Document(blocks=list(blocks), source=source, meta=meta)
 
 
-def _read_pictured_pages(pdf, pages: list[list[Glyph]], groupers: list[Grouper], meta: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    """Pages of a text PDF that hold a picture and (almost) no text — a table pasted as a screenshot, or
-    scanned pages bound in — when the text lacks a statistics table (a last page holding the signature
-    and a seal is not read). They are read by OCR when it is installed (the format becomes pdf-ocr);
-    without it their numbers go to `meta["image_pages"]`, for the audit to say why tables are missing."""
-    pictured = [n for n, g in enumerate(pages) if len(g) < MIN_CHARS_PER_PAGE and _has_picture(pdf[n])]
-    if not pictured:
+def _read_pictured_pages(
+    pdf, pages: list[list[Glyph]], groupers: list[Grouper], meta: dict[str, str], garbled: list[int]
+) -> str:  # type: ignore[no-untyped-def]
+    """Pages of a text PDF read by OCR when it is installed (the format becomes pdf-ocr): those whose
+    text layer is garbled, and those that hold a picture and (almost) no text — a table pasted as a
+    screenshot, or scanned pages bound in — when the text lacks a statistics table (a last page
+    holding the signature and a seal is not read). Without the extra their numbers go to
+    `meta["garbled_pages"]` and `meta["image_pages"]`, for the audit to say why tables are missing."""
+    pictured = [
+        n
+        for n, g in enumerate(pages)
+        if n not in garbled and len(g) < MIN_CHARS_PER_PAGE and _has_picture(pdf[n])
+    ]
+    if not pictured and not garbled:
         return "pdf"
-    from xxgk.ingest.ocr import group_rows, ocr_page, read_pictures
+    from xxgk.ingest.ocr import group_rows, ocr_available, ocr_page, read_pictures
 
     text = "".join(g.ch for glyphs in pages for g in glyphs)
-    if not read_pictures(text, meta, "image_pages", ",".join(str(n + 1) for n in pictured)):
-        return "pdf"
-    for n in pictured:
+    images = ",".join(str(n + 1) for n in pictured)
+    unread = [n for n in garbled if not ocr_available()]
+    if unread:
+        meta["garbled_pages"] = ",".join(str(n + 1) for n in unread)
+    read = [n for n in garbled if n not in unread]
+    if pictured and read_pictures(text, meta, "image_pages", images):
+        read = sorted(read + pictured)
+    for n in read:
         pages[n], groupers[n] = ocr_page(pdf[n]), group_rows
-    return "pdf-ocr"
+    return "pdf-ocr" if read else "pdf"
+
+
+_UNWRITTEN = re.compile(  # characters no report's text is written in: what an unmapped font gives
+    r"[^\s\x20-\x7e\u00b7\u00d7\u00f7\u2000-\u206f\u2160-\u217f\u2460-\u24ff"
+    r"\u2e80-\u2fdf\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
+
+
+_GLYPH_NUMBERS: Final = re.compile(r"[\x10-\x1d]+")  # glyphs 16–29 of a Latin font: - . / 0–9 :
+
+
+def _garbled(glyphs: list[Glyph]) -> bool:
+    """A page whose text layer is not the words printed: a font embedded without its map to Unicode
+    (no ToUnicode) gives its glyph numbers — control characters, scripts from all over the table. In a
+    report nearly every character is CJK, ASCII or CJK punctuation; on such a page most are not. When
+    only the font of the numbers is so embedded (Times New Roman, as 公文 set numbers, keeps its digits
+    at glyphs 19–28), the words read and every number is control characters: three such tokens mark
+    the page, whose numbers would otherwise read as blank cells."""
+    text = "".join(g.ch for g in glyphs)
+    if len(text) < MIN_CHARS_PER_PAGE or not _UNWRITTEN.search(text):
+        return False
+    numbers = sum(1 for g in glyphs if _GLYPH_NUMBERS.fullmatch(g.ch))
+    return numbers >= 3 or len(_UNWRITTEN.findall(text)) > 0.3 * len(text)
 
 
 def _has_picture(page) -> bool:  # type: ignore[no-untyped-def]

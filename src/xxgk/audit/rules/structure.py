@@ -99,8 +99,16 @@ def _pictured_pages(ctx: Context) -> str:
     """Why a table may be missing: pages of a PDF, or pictures in a DOCX or a web page, left unread —
     without OCR, or (a web page saved without its pictures) because they are not on this machine."""
     meta = ctx.extraction.document.meta if ctx.extraction is not None else {}
-    if meta.get("image_pages"):
-        where = f"第 {'、'.join(meta['image_pages'].split(','))} 页是图片（没有文字层）"
+    if meta.get("image_pages") or meta.get("garbled_pages"):
+        images, garbled = meta.get("image_pages"), meta.get("garbled_pages")
+        where = "，".join(
+            ([f"第 {'、'.join(images.split(','))} 页是图片（没有文字层）"] if images else [])
+            + (
+                [f"第 {'、'.join(garbled.split(','))} 页的文字层是乱码（字体缺少编码映射）"]
+                if garbled
+                else []
+            )
+        )
     elif meta.get("pictures"):
         where = f"文档中有 {meta['pictures']} 张图片未识别"
     else:
