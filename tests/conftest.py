@@ -30,6 +30,35 @@ def load_gold(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def as_mhtml(html: bytes, location: str, parts: dict[str, bytes], charset: str = "utf-8") -> bytes:
+    """A page as Chromium saves it "as a single file" (MHTML): the HTML quoted-printable under its
+    address, each picture a base64 part under its own address."""
+    import base64
+    import quopri
+
+    boundary = "----MultipartBoundary--xxgk----"
+    out = [
+        "From: <Saved by Blink>",
+        f"Snapshot-Content-Location: {location}",
+        "Subject: =?utf-8?Q?report?=",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"',
+        "",
+        "",
+        f"--{boundary}",
+        f'Content-Type: text/html; charset="{charset}"',
+        "Content-Transfer-Encoding: quoted-printable",
+        f"Content-Location: {location}",
+        "",
+        quopri.encodestring(html).decode("ascii"),
+    ]
+    for where, data in parts.items():
+        out += [f"--{boundary}", "Content-Type: image/png", "Content-Transfer-Encoding: base64"]
+        out += [f"Content-Location: {where}", "", base64.encodebytes(data).decode("ascii")]
+    out.append(f"--{boundary}--")
+    return "\r\n".join(out).encode("ascii")
+
+
 def print_with_chromium(page: Path, pdf: Path) -> None:
     """Print a web page to PDF with headless Chromium: a second PDF producer beside LibreOffice."""
     import subprocess

@@ -83,6 +83,11 @@ HOSTILE = {
     "image.pdf": b"\x89PNG\r\n\x1a\n" + bytes(500),
     "corrupt.docx": b"PK\x03\x04" + bytes(300),
     "empty.html": b"<html><body></body></html>",
+    "no_page.mhtml": b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+    b"Content-Type: image/png\r\n\r\nxx\r\n--b--\r\n",
+    "truncated.mhtml": b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+    b"Content-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\nPGh0bWw+PGJvZHk+",
+    "garbage.rtf": b"{\\rtf1\\ansi " + bytes(range(256)) * 4,
 }
 
 
@@ -247,6 +252,26 @@ def test_rtf_via_libreoffice(tmp_path, name):
     record = parse(rtf)
     assert record["source"]["format"] == "doc"
     assert _cells(record) == _cells(gold)
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "gb18030"])
+def test_a_page_saved_as_a_single_file_reads_as_the_page(tmp_path, charset):
+    """Every gold report as a web page saved "as a single file" (MHTML, the page quoted-printable in the
+    charset its MIME header names): read as the page it holds, cell for cell."""
+    from conftest import as_mhtml
+
+    for gold_path in GOLDS:
+        gold = load_gold(gold_path)
+        page = render(gold, "html", tmp_path / "page.html").read_text(encoding="utf-8")
+        page = page.replace('charset="utf-8"', "").replace("charset=utf-8", "")  # the MIME header names it
+        path = tmp_path / f"{gold_path.stem}.mhtml"
+        path.write_bytes(
+            as_mhtml(page.encode(charset), "http://www.example.gov.cn/art/2024/1/20/art_1.html", {}, charset)
+        )
+        record = parse(path)
+        assert record["source"]["format"] == "html"
+        assert (record["agency"], record["year"]) == (gold["agency"], gold["year"])
+        assert _cells(record) == _cells(gold), gold_path.stem
 
 
 GENERATED = [("html", s) for s in range(6)] + [("md", s) for s in range(6)] + [("docx", s) for s in range(6)]

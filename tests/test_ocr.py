@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from conftest import REAL, load_gold
+from conftest import REAL, as_mhtml, load_gold
 from xxgk.api import parse
 from xxgk.ingest.ocr import group_rows
 from xxgk.ingest.pdf import Glyph
@@ -191,10 +191,11 @@ def test_a_pictured_last_page_beside_text_tables_is_not_ocrd(tmp_path, monkeypat
 
 
 def _page_with_pictures(tmp_path, pictured: set[int], link: str, kind: str = "html"):
-    """004 as a web page (kind="html") or a markdown conversion (kind="md"): the text lines of its pages
-    as paragraphs, the given pages (0-based) as pictures — saved beside it in `页面_files/` as a browser
-    or pandoc does (link="file"), inside it (link="data"), or left on the web server (link="web": only
-    the page was saved)."""
+    """004 as a web page (kind="html"), a markdown conversion (kind="md") or a page saved as a single
+    file (kind="mhtml", its pictures parts of the archive): the text lines of its pages as paragraphs,
+    the given pages (0-based) as pictures — saved beside it in `页面_files/` as a browser or pandoc does
+    (link="file"), inside it (link="data"), or left on the web server (link="web": only the page was
+    saved; in an MHTML, where the site's own address of the picture is its part's)."""
     import base64
 
     pdfium = pytest.importorskip("pypdfium2")
@@ -207,9 +208,10 @@ def _page_with_pictures(tmp_path, pictured: set[int], link: str, kind: str = "ht
     folder = tmp_path / "页面_files"
     folder.mkdir()
     para, picture = (
-        ("<p>{}</p>", '<p><img src="{}" width="600"></p>') if kind == "html" else ("{}\n", "![]({})\n")
+        ("{}\n", "![]({})\n") if kind == "md" else ("<p>{}</p>", '<p><img src="{}" width="600"></p>')
     )
-    body = ['<div class="nav"><img src="logo.png">首页 &gt; 年报</div><div>'] if kind == "html" else []
+    body = [] if kind == "md" else ['<div class="nav"><img src="logo.png">首页 &gt; 年报</div><div>']
+    parts: dict[str, bytes] = {}
     for i in range(len(src)):
         if i not in pictured:
             body += [para.format(b.text) for b in lines if b.prov.page == i + 1]
@@ -221,25 +223,34 @@ def _page_with_pictures(tmp_path, pictured: set[int], link: str, kind: str = "ht
             if kind == "html"
             else f"页面_files/第{i + 1}页.png",
             "data": "data:image/png;base64," + base64.b64encode(png).decode(),
-            "web": f"http://www.example.gov.cn/images/p{i + 1}.png",
+            "web": f"/images/p{i + 1}.png"
+            if kind == "mhtml"
+            else f"http://www.example.gov.cn/images/p{i + 1}.png",
         }[link]
+        parts[f"http://www.example.gov.cn/images/p{i + 1}.png"] = png
         body.append(picture.format(url))
     src.close()
     path = tmp_path / f"页面.{kind}"
     page = '<html><head><meta charset="utf-8"><title>年报</title></head><body>{}</div></body></html>'
-    text = page.format("\n".join(body)) if kind == "html" else "\n".join(body)
-    path.write_text(text, encoding="utf-8")
+    text = "\n".join(body) if kind == "md" else page.format("\n".join(body))
+    if kind == "mhtml":
+        path.write_bytes(as_mhtml(text.encode(), "http://www.example.gov.cn/art/2024/1/20/art_1.html", parts))
+    else:
+        path.write_text(text, encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize(("kind", "link"), [("html", "file"), ("html", "data"), ("md", "file")])
+@pytest.mark.parametrize(
+    ("kind", "link"),
+    [("html", "file"), ("html", "data"), ("md", "file"), ("mhtml", "web"), ("mhtml", "data")],
+)
 def test_pictures_linked_from_a_saved_page_are_read_by_ocr(tmp_path, kind, link):
     """A web page whose tables are pictures (as many government pages carry them), saved with its
     pictures, and a markdown conversion that kept them as pictures: they are OCR'd where they stand,
     every cell as the gold has it."""
     pytest.importorskip("rapidocr")
     record = parse(_page_with_pictures(tmp_path, {2, 3}, link, kind))
-    assert record["source"]["format"] == kind
+    assert record["source"]["format"] == ("html" if kind == "mhtml" else kind)
     assert _misread_004(record) == {}
 
 

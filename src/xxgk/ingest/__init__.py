@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.decode import decode_text
+from xxgk.ingest.mime import is_mhtml
 from xxgk.ingest.office import is_rtf
 from xxgk.ingest.text import text_to_document
 from xxgk.model import Document, Source
@@ -59,6 +60,12 @@ def _read_html(data: bytes, path: str) -> Document:
     return read_html(data, path)
 
 
+def _read_mhtml(data: bytes, path: str) -> Document:
+    from xxgk.ingest.mime import read_mhtml
+
+    return read_mhtml(data, path)
+
+
 def _read_office(data: bytes, path: str) -> Document:
     from xxgk.ingest.office import read_office
 
@@ -70,6 +77,7 @@ READERS: list[Reader] = [
     Reader("docx", lambda d: d.startswith(b"PK\x03\x04"), _read_docx),
     Reader("doc", lambda d: d.startswith(b"\xd0\xcf\x11\xe0"), _read_office),
     Reader("rtf", is_rtf, _read_office),
+    Reader("mhtml", is_mhtml, _read_mhtml),
     Reader("html", _is_html, _read_html),
     Reader(
         "image",

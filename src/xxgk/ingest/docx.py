@@ -17,7 +17,7 @@ from lxml import etree
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text
-from xxgk.ingest.numbering import Numbering
+from xxgk.ingest.numbering import Numbering, read_part
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -55,17 +55,19 @@ _VAL: Final = f"{W}val"
 _R: Final = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _BLIP: Final = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"  # a picture (DrawingML)
 _IMAGEDATA: Final = "{urn:schemas-microsoft-com:vml}imagedata"  # a picture (VML, older documents)
-_TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE, _BLIP, _IMAGEDATA)
+_ALTCHUNK: Final = f"{W}altChunk"  # a whole document embedded (HTML, MHT) where it stands
+_TAGS: Final = (_P, _T, _TAB, _BR, _CR, _TC, _TR, _TBL, _NUMPR, _SPAN, _VMERGE, _BLIP, _IMAGEDATA, _ALTCHUNK)
 PictureReader = Callable[[str], list[tuple[str, float]]]
 
 
 class _Para:
     """A paragraph: its runs' text, and paragraphs or tables of text boxes inside it, in order."""
 
-    __slots__ = ("el", "num_pr", "parts", "pictures", "prefix")
+    __slots__ = ("chunk", "el", "num_pr", "parts", "pictures", "prefix")
 
     def __init__(self, el: Any) -> None:
         self.el: Any = el
+        self.chunk = ""  # the relationship id of the document embedded here (w:altChunk)
         self.num_pr: Any = None  # its own w:numPr
         self.prefix = ""  # the list number Word shows, once numbered
         self.parts: list[str | _Para | _Tbl] = []
@@ -142,6 +144,10 @@ def _structure(body: Any) -> tuple[_Cell, list[_Para]]:
         elif tag in (_TAB, _BR, _CR):
             if para is not None:
                 para.parts.append(" " if tag == _TAB else "\n")
+        elif tag == _ALTCHUNK:
+            para = _Para(el)
+            para.chunk = el.get(f"{_R}id") or ""
+            _place(el, para, owners)
         elif tag in (_BLIP, _IMAGEDATA):
             if para is not None:
                 para.pictures.append(el.get(f"{_R}embed") or el.get(f"{_R}id") or "")
@@ -190,18 +196,42 @@ class _Emitter:
     """Paragraphs and grids into blocks: a layout wrapper (no row of two cells) gives back its contents
     as body text; a data table becomes a grid, followed by the tables nested in its cells."""
 
-    def __init__(self, pictures: PictureReader | None = None) -> None:
+    def __init__(
+        self, pictures: PictureReader | None = None, zf: zipfile.ZipFile | None = None, path: str = ""
+    ) -> None:
         self.blocks: list[Paragraph | Table] = []
         self.tables = 0
         self.pictures = pictures
+        self.zf, self.path = zf, path
 
     def items(self, items: list[_Para | _Tbl]) -> None:
         for item in items:
             if isinstance(item, _Para):
                 self.paragraph(item.text())
                 self.picture_text(item)
+                if item.chunk:
+                    self.embedded(item.chunk)
             else:
                 self.table(item)
+
+    def embedded(self, rid: str) -> None:
+        """The blocks of the HTML or MHT document embedded here (w:altChunk); other kinds are skipped."""
+        from xxgk.ingest.html import embedded_blocks
+        from xxgk.ingest.mime import chunk_html
+
+        target = _relationships(self.zf).get(rid) if self.zf is not None else None
+        try:
+            html = chunk_html(self.zf.read(target)) if self.zf is not None and target else None
+        except KeyError:  # a relationship to a part the package lacks
+            html = None
+        if html is None:
+            return
+        blocks = embedded_blocks(html, self.path, self.tables)
+        self.tables += sum(isinstance(b, Table) for b in blocks)
+        for block in blocks:
+            if isinstance(block, Paragraph):  # numbered in this document's sequence
+                block = Paragraph(block.text, Provenance(line=len(self.blocks) + 1))
+            self.blocks.append(block)
 
     def picture_text(self, para: _Para) -> None:
         """The OCR'd lines of the paragraph's pictures, where they stand (lower confidence)."""
@@ -253,7 +283,8 @@ def read_docx(data: bytes, path: str) -> Document:
     zf = check_zip(data, path)
     try:
         root = etree.fromstring(
-            zf.read("word/document.xml"), parser=etree.XMLParser(resolve_entities=False, huge_tree=False)
+            read_part(zf, "word/document.xml"),
+            parser=etree.XMLParser(resolve_entities=False, huge_tree=False),
         )
     except (etree.XMLSyntaxError, KeyError, zipfile.BadZipFile) as exc:
         raise UnreadableError(path, "DOCX 内容已损坏，无法解析") from exc
@@ -264,7 +295,7 @@ def read_docx(data: bytes, path: str) -> Document:
     _number(paragraphs, zf, path)
     meta: dict[str, str] = {}
     pictures = sum(len(p.pictures) for p in paragraphs)
-    emitter = _Emitter(_picture_reader(zf, body, meta, pictures) if pictures else None)
+    emitter = _Emitter(_picture_reader(zf, body, meta, pictures) if pictures else None, zf, path)
     emitter.items(structure.items)
     source = Source(path=path, sha256=hashlib.sha256(data).hexdigest(), format="docx")
     return Document(blocks=emitter.blocks, source=source, meta=meta)

@@ -15,7 +15,7 @@ from lxml import etree
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
 from xxgk.ingest.decode import decode_text
-from xxgk.ingest.linked import PictureReader, page_folder, picture_reader
+from xxgk.ingest.linked import Fetch, PictureReader, in_folder, page_folder, picture_reader
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 MAX_HTML_BYTES: Final = 20 * 1024 * 1024
@@ -207,7 +207,8 @@ def _titled(text: str) -> bool:
     return named and "。" not in text and len(text) <= 80 and _TITLE_YEAR.search(text) is not None
 
 
-def read_html(data: bytes, path: str) -> Document:
+def _parse(data: bytes, path: str):  # type: ignore[no-untyped-def]
+    """The page's root element and the element to walk (its body)."""
     if len(data) > MAX_HTML_BYTES:
         raise UnreadableError(
             path, f"网页过大（{len(data) // 1024 // 1024} MB，上限 {MAX_HTML_BYTES // 1024 // 1024} MB）"
@@ -221,11 +222,27 @@ def read_html(data: bytes, path: str) -> Document:
     if root is None:
         raise UnreadableError(path, "网页无法解析")
     body = root.find("body")
-    top = body if body is not None else root
+    return root, (body if body is not None else root)
+
+
+def embedded_blocks(data: bytes, path: str, tables_before: int) -> list[Paragraph | Table]:
+    """An HTML document embedded in another (a DOCX's altChunk, what "export to Word" tools write) as
+    blocks, its tables numbered after the `tables_before` of the document that holds it."""
+    return _walk(_parse(data, path)[1], path, tables_before=tables_before).blocks
+
+
+def read_html(data: bytes, path: str) -> Document:
+    """A web page; its pictures, where its tables are in them, from its own folder."""
+    return read_page(data, path, in_folder(page_folder(path)))
+
+
+def read_page(data: bytes, path: str, fetch: Fetch) -> Document:
+    """A web page whose pictures `fetch` finds (in its folder, or in the archive that holds it)."""
+    root, top = _parse(data, path)
     meta: dict[str, str] = {}
     walked = _walk(top, path)
     if walked.pictures:
-        reader = picture_reader(_all_text(walked.blocks), walked.pictures, page_folder(path), meta)
+        reader = picture_reader(_all_text(walked.blocks), walked.pictures, fetch, meta)
         if reader is not None:  # the tables are pictures on this machine: read again, OCR'ing them
             walked = _walk(top, path, reader)
     blocks = walked.blocks
@@ -236,8 +253,9 @@ def read_html(data: bytes, path: str) -> Document:
     return Document(blocks=blocks, source=source, meta=meta)
 
 
-def _walk(top, path: str, pictures: PictureReader | None = None) -> _Walker:  # type: ignore[no-untyped-def]
+def _walk(top, path: str, pictures: PictureReader | None = None, tables_before: int = 0) -> _Walker:  # type: ignore[no-untyped-def]
     walker = _Walker([], pictures)
+    walker.tables = tables_before
     try:
         walker.visit(top)
         walker.flush()

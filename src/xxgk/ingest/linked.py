@@ -19,18 +19,26 @@ MAX_PICTURE_BYTES: Final = 20 * 1024 * 1024
 PictureReader = Callable[[str | None], list[tuple[str, float]]]
 
 
+Fetch = Callable[[str | None], bytes | None]  # a link → the picture's bytes, None when not here
+
+
+def in_folder(folder: Path | None) -> Fetch:
+    """Links resolved in a page's folder (`picture_bytes`)."""
+    return lambda src: picture_bytes(src, folder)
+
+
 def picture_reader(
-    text: str, srcs: Iterable[str | None], folder: Path | None, meta: dict[str, str]
+    text: str, srcs: Iterable[str | None], fetch: Fetch, meta: dict[str, str]
 ) -> PictureReader | None:
-    """OCR for a document's linked pictures where its text lacks a statistics table and they are on
-    this machine; None when nothing is to be read. For the audit to say why tables are missing:
+    """OCR for a document's linked pictures where its text lacks a statistics table and `fetch` finds
+    them here; None when nothing is to be read. For the audit to say why tables are missing:
     `meta["remote_pictures"]`, how many are not here (only their address was saved);
     `meta["pictures"]`, how many went unread without the OCR extra."""
     from xxgk.ingest.ocr import picture_lines, read_pictures, tables_in_text
 
     if tables_in_text(text):
         return None
-    local = {src: picture_bytes(src, folder) for src in srcs}
+    local = {src: fetch(src) for src in srcs}
     here = sum(1 for data in local.values() if data is not None)
     if here < len(local):
         meta["remote_pictures"] = str(len(local) - here)

@@ -6,6 +6,30 @@ import zipfile
 from typing import Final
 
 W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Strict Open XML (ISO 29500 Strict, Word's "Strict Open XML Document") names the same elements in
+# other namespaces; its parts are read with the transitional names the readers look for.
+_STRICT: Final = (
+    (
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+)
+
+
+def read_part(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A part of the package, Strict namespaces given their transitional names."""
+    data = zf.read(name)
+    if b"http://purl.oclc.org/ooxml/" in data[:4096]:
+        for strict, transitional in _STRICT:
+            data = data.replace(strict, transitional)
+    return data
+
+
 _CN: Final = "零一二三四五六七八九"
 
 
@@ -70,7 +94,9 @@ class Numbering:
             return cls({})
         from lxml import etree
 
-        root = etree.fromstring(zf.read("word/numbering.xml"), parser=etree.XMLParser(resolve_entities=False))
+        root = etree.fromstring(
+            read_part(zf, "word/numbering.xml"), parser=etree.XMLParser(resolve_entities=False)
+        )
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         refs: dict[str, str] = {}  # numId → abstractNumId
         for el in root:  # children walked directly: findall() goes through ElementPath

@@ -16,7 +16,7 @@ from typing import Final
 
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import BLOCK_TAGS, clean_text, is_page_footer
-from xxgk.ingest.linked import PictureReader, page_folder, picture_reader
+from xxgk.ingest.linked import PictureReader, in_folder, page_folder, picture_reader
 from xxgk.ingest.piped import has_piped_tables, piped_grid
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
@@ -241,7 +241,7 @@ def _with_pictures(
         (i + 1, m.group(1) or m.group(2)) for i, line in enumerate(lines) for m in _PICTURE.finditer(line)
     ]
     read = (
-        picture_reader("\n".join(lines), [src for _, src in found], page_folder(path), meta)
+        picture_reader("\n".join(lines), [src for _, src in found], in_folder(page_folder(path)), meta)
         if found
         else None
     )
