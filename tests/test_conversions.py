@@ -394,3 +394,14 @@ def test_pdftotext_plain_text_with_row_names_in_one_block(tmp_path, seed, templa
     text.write_text(_pdftotext(pdf), encoding="utf-8")
     unplaced = finding["cells"][-1]  # the unplaced cells come last
     assert "无法确定属于该行" in explain_cell(parse_extraction(text), unplaced)["note"]
+
+
+@pytest.mark.parametrize(("doc", "gold_path"), GOLD_CASES, ids=[d.stem for d, _ in GOLD_CASES])
+def test_a_span_marker_after_a_label_is_no_number(doc, gold_path):
+    """AsciiDoc writes a merged cell's span before its pipe (`|行政许可 3+|550`, as pandoc converts a
+    report): '3+' is markup, never the row's number. Every label before a cell separator so marked:
+    no cell reads other than the gold (one may stay open)."""
+    text = re.sub(r"([\u4e00-\u9fff）)])([\t|])", r"\1 2+\2", doc.read_text(encoding="utf-8"))
+    back, gold = parse_text(text, doc.name), load_gold(gold_path)
+    got = dict(cell_items(back))
+    assert {k: (v, got[k]) for k, v in cell_items(gold) if got.get(k) is not None and got[k] != v} == {}

@@ -254,6 +254,19 @@ def test_rtf_via_libreoffice(tmp_path, name):
     assert _cells(record) == _cells(gold)
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_page_saved_as_unicode_is_read_as_a_web_page(tmp_path, codec):
+    """A page Windows saved "as Unicode" (UTF-16, with or without a byte-order mark): sniffed as HTML —
+    its tables as grids, format html — not read as text that happens to hold markup."""
+    gold = load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")
+    page = render(gold, "html", tmp_path / "page.html").read_text(encoding="utf-8")
+    path = tmp_path / "unicode.htm"
+    path.write_bytes(page.encode(codec))
+    record = parse(path)
+    assert record["source"]["format"] == "html"
+    assert _cells(record) == _cells(gold)
+
+
 @pytest.mark.parametrize("charset", ["utf-8", "gb18030"])
 def test_a_page_saved_as_a_single_file_reads_as_the_page(tmp_path, charset):
     """Every gold report as a web page saved "as a single file" (MHTML, the page quoted-printable in the

@@ -70,6 +70,26 @@ def test_rasterised_real_report_reads_every_cell(tmp_path, dpi):
     assert _misread_004(record) == {}
 
 
+def test_pages_scanned_sideways_are_read_upright(tmp_path):
+    """004 scanned with its two table pages fed sideways (a landscape table through a portrait
+    scanner), one turned each way: read in the orientation the engine is surer of, every cell as the
+    gold has it — rows top down, not bottom up, and no label taken for a column."""
+    pytest.importorskip("rapidocr")
+    pdfium = pytest.importorskip("pypdfium2")
+    from PIL import Image
+
+    src = pdfium.PdfDocument(str(REAL / "004_hongze_qzf_2023.pdf"))
+    pages = [src[i].render(scale=150 / 72).to_pil().convert("RGB") for i in range(len(src))]
+    src.close()
+    pages[2] = pages[2].transpose(Image.Transpose.ROTATE_90)
+    pages[3] = pages[3].transpose(Image.Transpose.ROTATE_270)
+    scan = tmp_path / "scan.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=150)
+    record = parse(scan)
+    assert record["source"]["format"] == "pdf-ocr"
+    assert _misread_004(record) == {}
+
+
 def _misread_004(record: dict) -> dict:
     """Cells of the real 004 the record does not hold as its gold does: {key: (gold, read)}."""
     expected = dict(cell_items(load_gold(REAL / "gold" / "004_hongze_qzf_2023.json")))

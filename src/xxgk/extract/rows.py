@@ -21,7 +21,23 @@ _TOKEN: Final = re.compile(
     r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)"
 )
 _MARKER_STOPS: Final = (".", "、", "．")
-_NOT_A_VALUE_AFTER: Final = ("年", "月", "日", "条", "号", "页", "%", "％", "周", "岁", "时", "届", "次会")
+# digits so followed are prose (2023年, 第7条, 45%) or markup (AsciiDoc's span '3+|'), never a cell's count
+_NOT_A_VALUE_AFTER: Final = (
+    "年",
+    "月",
+    "日",
+    "条",
+    "号",
+    "页",
+    "%",
+    "％",
+    "周",
+    "岁",
+    "时",
+    "届",
+    "次会",
+    "+",
+)
 _VALUE_UNIT_AFTER: Final = re.compile(r"^(件|项|个)")
 
 

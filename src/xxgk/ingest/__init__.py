@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xxgk.errors import UnreadableError
-from xxgk.ingest.decode import decode_text
+from xxgk.ingest.decode import ascii_head, decode_text
 from xxgk.ingest.mime import is_mhtml
 from xxgk.ingest.office import is_rtf
 from xxgk.ingest.text import text_to_document
@@ -38,7 +38,7 @@ def _read_text(data: bytes, path: str) -> Document:
 
 
 def _is_html(data: bytes) -> bool:
-    head = data[:2048].lstrip().lower()
+    head = ascii_head(data).lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head[:512]
 
 

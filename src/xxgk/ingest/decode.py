@@ -26,6 +26,21 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def ascii_head(data: bytes, size: int = 2048) -> bytes:
+    """The first bytes in an ASCII-compatible form, for sniffers looking for markup: a UTF-16 text's
+    head (a page Windows saved "as Unicode") decoded and written as UTF-8; any other as it is."""
+    head = data[:size]
+    codec = next(
+        (
+            c
+            for bom, c in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+            if head.startswith(bom)
+        ),
+        None,
+    ) or _looks_utf16(head)
+    return head.decode(codec, errors="ignore").lstrip("\ufeff").encode("utf-8") if codec else head
+
+
 def _cjk_share(text: str) -> float:
     sample = text[:5000]
     if not sample:

@@ -75,8 +75,32 @@ def _engine():  # type: ignore[no-untyped-def]
 def _page_boxes(engine, page) -> list[Glyph]:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    image = np.asarray(page.render(scale=SCALE).to_pil().convert("RGB"))
-    return _boxes(engine(image), page.get_height(), SCALE)
+    return _image_boxes(engine, np.asarray(page.render(scale=SCALE).to_pil().convert("RGB")), SCALE)
+
+
+def _image_boxes(engine, image, scale: float) -> list[Glyph]:  # type: ignore[no-untyped-def]
+    """An image's OCR boxes in reading orientation. A page scanned sideways (a landscape table fed
+    through a portrait scanner) is read again turned a quarter each way, without the engine's
+    upside-down check: the turn whose text the engine is surer of stands upright (an upside-down
+    turn scores low), and its boxes run top down in that frame."""
+    boxes = _boxes(engine(image), image.shape[0] / scale, scale)
+    if not _sideways(boxes):
+        return boxes
+    import numpy as np
+
+    turns = [np.rot90(image, k) for k in (1, 3)]
+    results = [engine(turned, use_cls=False) for turned in turns]
+    best = max((0, 1), key=lambda i: sum(results[i].scores or ()))
+    return _boxes(results[best], turns[best].shape[0] / scale, scale)
+
+
+def _sideways(boxes: list[Glyph]) -> bool:
+    """Most words stand in boxes taller than wide: lines of text running up or down the image. (A
+    digit's box is taller than wide, and a vertical group label's, but they are single characters or
+    few: words are boxes of two characters or more.)"""
+    words = [g for g in boxes if len(g.ch) >= 2]
+    tall = sum(1 for g in words if g.top - g.bottom > 1.5 * (g.right - g.left))
+    return tall >= 5 and tall > 0.5 * len(words)
 
 
 def _boxes(result, height: float, scale: float) -> list[Glyph]:  # type: ignore[no-untyped-def]
@@ -107,7 +131,7 @@ def picture_lines(data: bytes) -> list[tuple[str, float]]:
             image = np.asarray(picture.convert("RGB"))
     except (OSError, ValueError, Image.DecompressionBombError):
         return []
-    boxes = _boxes(_engine()(image), float(image.shape[0]), 1.0)
+    boxes = _image_boxes(_engine(), image, 1.0)
     unit = char_unit([boxes])
     lines = [
         (clean_text(layout_line(row, unit)).rstrip(), min(g.confidence for g in row))
