@@ -309,3 +309,36 @@ def test_a_page_links_only_to_pictures_in_its_own_folder(tmp_path):
     assert picture_bytes("img/missing.png", page) is None
     assert picture_bytes("img/a.png", None) is None  # a page that is no file here (an upload)
     assert picture_bytes("data:image/png;base64,iVBORw==", None) == b"\x89PNG"
+
+
+def test_a_huge_picture_is_ocrd_shrunk(monkeypatch):
+    """A picture larger than MAX_PICTURE_SIDE on a side reaches the engine shrunk, its shape kept: OCR
+    time grows with the area, and a 12000-pixel scan pasted into a page must not take minutes."""
+    from PIL import Image
+
+    import xxgk.ingest.ocr as ocr
+
+    seen: list[tuple[int, ...]] = []
+
+    class Engine:
+        def __call__(self, image, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(image.shape)
+            return type("Result", (), {"boxes": None, "txts": (), "scores": ()})()
+
+    monkeypatch.setattr(ocr, "_engine", lambda: Engine())
+    buf = io.BytesIO()
+    Image.new("RGB", (12000, 3000), "white").save(buf, format="PNG")
+    assert ocr.picture_lines(buf.getvalue()) == []
+    assert seen == [(ocr.MAX_PICTURE_SIDE // 4, ocr.MAX_PICTURE_SIDE, 3)]
+
+
+def test_an_mhtml_archive_too_large_is_refused(tmp_path, monkeypatch):
+    import xxgk.ingest.mime as mime
+    from conftest import as_mhtml
+    from xxgk.errors import UnreadableError
+
+    monkeypatch.setattr(mime, "MAX_MHTML_BYTES", 10_000)
+    path = tmp_path / "big.mhtml"
+    path.write_bytes(as_mhtml(b"<html><body>" + b"x" * 20_000 + b"</body></html>", "http://a.gov.cn/", {}))
+    with pytest.raises(UnreadableError, match="网页存档过大"):
+        parse(path)

@@ -145,9 +145,7 @@ def _structure(body: Any) -> tuple[_Cell, list[_Para]]:
             if para is not None:
                 para.parts.append(" " if tag == _TAB else "\n")
         elif tag == _ALTCHUNK:
-            para = _Para(el)
-            para.chunk = el.get(f"{_R}id") or ""
-            _place(el, para, owners)
+            para = _chunk(el, owners)
         elif tag in (_BLIP, _IMAGEDATA):
             if para is not None:
                 para.pictures.append(el.get(f"{_R}embed") or el.get(f"{_R}id") or "")
@@ -164,6 +162,14 @@ def _place(el: Any, item: _Para | _Tbl, owners: dict[Any, Any]) -> None:
     elif isinstance(owner, _Cell):
         owner.items.append(item)
     owners[el] = item
+
+
+def _chunk(el: Any, owners: dict[Any, Any]) -> _Para:
+    """An embedded document (w:altChunk), placed as an empty paragraph that names it."""
+    para = _Para(el)
+    para.chunk = el.get(f"{_R}id") or ""
+    _place(el, para, owners)
+    return para
 
 
 def _owner(el: Any, owners: dict[Any, Any]) -> Any:

@@ -18,6 +18,7 @@ from xxgk.errors import UnreadableError
 from xxgk.model import Document
 
 _HTML_START: Final = (b"<!doctype", b"<html", b"<?xml", b"<body", b"<div", b"<p", b"<table", b"<meta")
+MAX_MHTML_BYTES: Final = 100 * 1024 * 1024  # a page saved with its pictures; parsing takes a few times this
 
 
 def is_mhtml(data: bytes) -> bool:
@@ -64,6 +65,10 @@ def read_mhtml(data: bytes, path: str) -> Document:
     from xxgk.ingest.html import read_page
     from xxgk.ingest.linked import picture_bytes
 
+    if len(data) > MAX_MHTML_BYTES:
+        raise UnreadableError(
+            path, f"网页存档过大（{len(data) // 1024 // 1024} MB，上限 {MAX_MHTML_BYTES // 1024 // 1024} MB）"
+        )
     found = _archive(data)
     if found is None:
         raise UnreadableError(path, "MHTML 网页存档中没有网页内容")

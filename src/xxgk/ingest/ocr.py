@@ -17,6 +17,7 @@ from xxgk.ingest.pdf import Glyph
 SCALE = 2.0  # 144 dpi: enough for table digits, affordable on two cores
 MIN_SCORE = 0.5
 ROW_TOLERANCE = 0.5  # boxes whose vertical centres lie within this many median box heights share a row
+MAX_PICTURE_SIDE = 4000  # pixels: a larger picture is OCR'd shrunk to this (time grows with its area)
 SPAN_HEIGHT = 2.5  # a box this many median heights tall, and taller than wide, is vertical text
 
 
@@ -128,6 +129,7 @@ def picture_lines(data: bytes) -> list[tuple[str, float]]:
 
     try:
         with Image.open(io.BytesIO(data)) as picture:
+            picture.thumbnail((MAX_PICTURE_SIDE, MAX_PICTURE_SIDE))  # in place, keeping its shape
             image = np.asarray(picture.convert("RGB"))
     except (OSError, ValueError, Image.DecompressionBombError):
         return []
