@@ -311,6 +311,24 @@ def test_a_page_links_only_to_pictures_in_its_own_folder(tmp_path):
     assert picture_bytes("data:image/png;base64,iVBORw==", None) == b"\x89PNG"
 
 
+def test_a_mirrored_page_links_to_pictures_anywhere_in_its_site(tmp_path):
+    """A site mirrored by wget or HTTrack keeps its paths under a folder named after the host: a page in
+    www.example.gov.cn/art/2024/1/ reaches www.example.gov.cn/u/cms/ by ../ or from the site's root
+    (/u/cms/…) — and still nothing outside the site's folder."""
+    from xxgk.ingest.linked import picture_bytes
+
+    site = tmp_path / "mirror" / "www.example.gov.cn"
+    page = site / "art" / "2024" / "1"
+    page.mkdir(parents=True)
+    (site / "u" / "cms").mkdir(parents=True)
+    (site / "u" / "cms" / "p3.png").write_bytes(b"\x89PNG 3")
+    (tmp_path / "mirror" / "other.png").write_bytes(b"\x89PNG other")
+    assert picture_bytes("../../../u/cms/p3.png", page) == b"\x89PNG 3"
+    assert picture_bytes("/u/cms/p3.png", page) == b"\x89PNG 3"
+    assert picture_bytes("../../../../other.png", page) is None
+    assert picture_bytes("/../other.png", page) is None
+
+
 def test_a_huge_picture_is_ocrd_shrunk(monkeypatch):
     """A picture larger than MAX_PICTURE_SIDE on a side reaches the engine shrunk, its shape kept: OCR
     time grows with the area, and a 12000-pixel scan pasted into a page must not take minutes."""

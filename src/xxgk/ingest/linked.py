@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Final
@@ -63,23 +64,34 @@ def page_folder(path: str) -> Path | None:
 
 def picture_bytes(src: str | None, folder: Path | None) -> bytes | None:
     """The picture `src` points to, or None when it is not on this machine (a web address, a file
-    outside the page's folder, a broken link). Links never leave the page's folder: a page is data,
-    and must not make us read arbitrary files."""
+    outside the page's site, a broken link). Links never leave the page's folder — or, in a mirror of
+    the site (wget, HTTrack), the site's folder, against which a link from the site's root (/u/cms/…)
+    resolves too: a page is data, and must not make us read arbitrary files."""
     src = (src or "").strip()
     if src.startswith("data:"):
         return _data_uri(src)
     parts = urlsplit(src)
     if not src or parts.scheme or parts.netloc or folder is None:
         return None
+    root, link = site_folder(folder), unquote(parts.path)
     try:
-        target = (folder / unquote(parts.path)).resolve()
-        if not target.is_relative_to(folder) or not target.is_file():
+        target = ((root / link.lstrip("/")) if link.startswith("/") else (folder / link)).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
             return None
         if target.stat().st_size > MAX_PICTURE_BYTES:
             return None
         return target.read_bytes()
     except (OSError, ValueError):
         return None
+
+
+_HOST: Final = re.compile(r"^(?:[a-z0-9-]+\.)+[a-z]{2,}(?::\d+)?$", re.I)
+
+
+def site_folder(folder: Path) -> Path:
+    """The folder of the site mirror holding the page — mirrors name it after the host
+    (www.example.gov.cn/art/2024/…) — else the page's own folder."""
+    return next((p for p in (folder, *folder.parents) if _HOST.match(p.name)), folder)
 
 
 def _data_uri(src: str) -> bytes | None:
