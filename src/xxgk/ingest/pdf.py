@@ -106,7 +106,8 @@ def _reading_frame(textpage, text: str) -> Callable[[Box], Box] | None:  # type:
     """How to turn the page's boxes so its text reads left to right, top down; None when it already
     does. A landscape table printed through a virtual printer keeps a portrait page: its text is drawn
     turned a quarter and the page's /Rotate turns it back for the eye, so in the page's own coordinates
-    a table row runs up or down the page. The turn is that of most characters (a sample of nine)."""
+    a table row runs up or down the page. The turn is that of most characters (a sample of a dozen),
+    in quarters clockwise as pdfium measures angles."""
     import pypdfium2.raw as pdfium_c
 
     end = min(len(text), textpage.count_chars())
@@ -120,7 +121,7 @@ def _reading_frame(textpage, text: str) -> Callable[[Box], Box] | None:  # type:
     if turn == 0:
         return None
     page_left, page_bottom, page_right, page_top = textpage.page.get_cropbox()
-    if turn == 3:  # text runs up the page (pdfium counts angles clockwise): lines follow to the right
+    if turn == 3:  # text runs up the page: lines follow one another to the right
         return lambda b: (b[1] - page_bottom, page_right - b[2], b[3] - page_bottom, page_right - b[0])
     if turn == 1:  # text runs down the page: lines follow one another to the left
         return lambda b: (page_top - b[3], b[0] - page_left, page_top - b[1], b[2] - page_left)
