@@ -35,7 +35,7 @@ def picture_reader(
     them here; None when nothing is to be read. For the audit to say why tables are missing:
     `meta["remote_pictures"]`, how many are not here (only their address was saved);
     `meta["pictures"]`, how many went unread without the OCR extra."""
-    from xxgk.ingest.ocr import picture_lines, read_pictures, tables_in_text
+    from xxgk.ingest.ocr import ocr_available, picture_lines, tables_in_text
 
     if tables_in_text(text):
         return None
@@ -43,7 +43,10 @@ def picture_reader(
     here = sum(1 for data in local.values() if data is not None)
     if here < len(local):
         meta["remote_pictures"] = str(len(local) - here)
-    if not here or not read_pictures(text, meta, "pictures", str(here)):
+    if not here:
+        return None
+    if not ocr_available():
+        meta["pictures"] = str(here)
         return None
 
     def read(src: str | None) -> list[tuple[str, float]]:
