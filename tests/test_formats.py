@@ -254,6 +254,82 @@ def test_rtf_via_libreoffice(tmp_path, name):
     assert _cells(record) == _cells(gold)
 
 
+@pytest.mark.skipif(not HAS_LO, reason="LibreOffice not installed")
+@pytest.mark.parametrize("name", ["r.odt", "r.docx"])
+def test_opendocument_text_via_libreoffice(tmp_path, name):
+    """An .odt (WPS and LibreOffice save it) is read by its signature, whatever its name — not refused as
+    a broken DOCX."""
+    from xxgk.ingest.libreoffice import convert
+
+    gold = load_gold(SEEDS / "gold" / "001_302792f9bc6a194e.json")
+    docx = tmp_path / "src.docx"
+    render(gold, "docx", docx)
+    odt = convert(docx, "odt", tmp_path).rename(tmp_path / name)
+    record = parse(odt)
+    assert record["source"]["format"] == "doc"
+    assert _cells(record) == _cells(gold)
+
+
+def _encrypted_docx(path) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    gold = load_gold(SEEDS / "gold" / "001_302792f9bc6a194e.json")
+    render(gold, "docx", path)
+    out = io.BytesIO()
+    with open(path, "rb") as f:
+        OOXMLFile(f).encrypt("secret", out)
+    return out.getvalue()
+
+
+def _workbook(path) -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook()
+    book.add_sheet("表三").write(0, 0, "自然人")
+    book.save(str(path))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(("make", "reason"), [(_encrypted_docx, "已加密"), (_workbook, "Excel 工作簿")])
+@pytest.mark.parametrize("soffice", [True, False])
+def test_compound_files_that_are_no_word_document_are_named(tmp_path, monkeypatch, make, reason, soffice):
+    """A DOCX with an open password (an OLE file around an encrypted package) or an .xls named .doc:
+    the reason says which, with LibreOffice or without — not "corrupt" or "install LibreOffice"."""
+    if not soffice:
+        monkeypatch.setattr("xxgk.ingest.libreoffice.soffice", lambda: None)
+    path = tmp_path / "report.doc"
+    path.write_bytes(make(tmp_path / "made"))
+    with pytest.raises(UnreadableError) as err:
+        parse(path)
+    assert str(path) in err.value.message and reason in err.value.message
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+CONTAINERS = {
+    "OFD 版式文件": {"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<ofd:Document/>"},
+    "Excel 工作簿": {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"},
+    "PowerPoint": {"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<presentation/>"},
+    "ZIP 压缩包": {"2023/a.pdf": b"%PDF-1.4", "2023/b.docx": b"PK"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CONTAINERS))
+def test_zip_containers_that_are_no_word_document_are_named(tmp_path, kind):
+    """An OFD, a workbook or an archive of reports given as one report: the reason names what it is."""
+    path = tmp_path / "report.docx"
+    path.write_bytes(_zip(CONTAINERS[kind]))
+    with pytest.raises(UnreadableError) as err:
+        parse(path)
+    assert str(path) in err.value.message and kind in err.value.message
+
+
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_a_page_saved_as_unicode_is_read_as_a_web_page(tmp_path, codec):
     """A page Windows saved "as Unicode" (UTF-16, with or without a byte-order mark): sniffed as HTML —

@@ -390,6 +390,12 @@ def test_upload_refusals_have_chinese_reasons(web):
     assert image.status_code == 415 and "图片" in image.json()["error"]["message"]
     binary = upload(client, [("a.bin", b"\x00\x01\x02" * 100)])
     assert binary.status_code == 415
+    ofd_bytes = io.BytesIO()
+    with zipfile.ZipFile(ofd_bytes, "w") as zf:  # a ZIP inside, but one document: not unpacked as a batch
+        zf.writestr("OFD.xml", "<ofd:OFD/>")
+        zf.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    ofd = upload(client, [("年报.ofd", ofd_bytes.getvalue())]).json()["error"]
+    assert "年报.ofd" in ofd["message"] and "OFD 版式文件" in ofd["message"]
     for bad in ("../../etc/passwd.txt", "/etc/cron.d/x.txt", "..\\..\\windows\\a.txt", "a/../../b.txt"):
         response = upload(client, [(bad, generated(901))])
         assert response.status_code == 400, bad

@@ -12,6 +12,7 @@ from xxgk.ingest.decode import ascii_head, decode_text
 from xxgk.ingest.mime import is_mhtml
 from xxgk.ingest.office import is_rtf
 from xxgk.ingest.text import text_to_document
+from xxgk.ingest.zipped import is_odt
 from xxgk.model import Document, Source
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -48,10 +49,11 @@ def _read_pdf(data: bytes, path: str) -> Document:
     return read_pdf(data, path)
 
 
-def _read_docx(data: bytes, path: str) -> Document:
+def _read_zip(data: bytes, path: str) -> Document:
+    """DOCX, or an OpenDocument text through LibreOffice; other containers are refused by name."""
     from xxgk.ingest.docx import read_docx
 
-    return read_docx(data, path)
+    return _read_office(data, path) if is_odt(data) else read_docx(data, path)
 
 
 def _read_html(data: bytes, path: str) -> Document:
@@ -74,7 +76,7 @@ def _read_office(data: bytes, path: str) -> Document:
 
 READERS: list[Reader] = [
     Reader("pdf", lambda d: b"%PDF" in d[:1024], _read_pdf),
-    Reader("docx", lambda d: d.startswith(b"PK\x03\x04"), _read_docx),
+    Reader("zip", lambda d: d.startswith(b"PK\x03\x04"), _read_zip),
     Reader("doc", lambda d: d.startswith(b"\xd0\xcf\x11\xe0"), _read_office),
     Reader("rtf", is_rtf, _read_office),
     Reader("mhtml", is_mhtml, _read_mhtml),

@@ -18,6 +18,7 @@ from lxml import etree
 from xxgk.errors import UnreadableError
 from xxgk.ingest.clean import clean_text
 from xxgk.ingest.numbering import Numbering, read_part
+from xxgk.ingest.zipped import REFUSALS, zip_kind
 from xxgk.model import Cell, Document, Paragraph, Provenance, Row, Source, Table
 
 W: Final = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -35,8 +36,11 @@ def check_zip(data: bytes, path: str) -> zipfile.ZipFile:
     packed = max(sum(i.compress_size for i in zf.infolist()), 1)
     if total > MAX_UNZIPPED or total / packed > MAX_RATIO:
         raise UnreadableError(path, "DOCX 解压后体积异常（疑似压缩炸弹），已拒绝处理")
-    if "word/document.xml" not in zf.namelist():
-        raise UnreadableError(path, "ZIP 文件中没有 Word 文档内容（word/document.xml）")
+    names = zf.namelist()
+    if "word/document.xml" not in names:
+        raise UnreadableError(
+            path, REFUSALS.get(zip_kind(names), "ZIP 文件中没有 Word 文档内容（word/document.xml）")
+        )
     return zf
 
 

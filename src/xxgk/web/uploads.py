@@ -21,6 +21,7 @@ from typing import Any
 
 from xxgk.bulk import Failure, ZipLimits, parse_one
 from xxgk.bulk.discover import read_archive
+from xxgk.ingest.zipped import is_document, is_odt, zip_kind
 from xxgk.store import NewReport, Store
 from xxgk.web.errors import WebError
 from xxgk.web.state import WebState
@@ -63,7 +64,7 @@ def sniff(data: bytes, name: str) -> str:
     if b"%PDF" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx" if _is_docx(data) else "zip"
+        return "docx" if _is_one_document(data) else "zip"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
     if data.startswith(IMAGE_MAGIC):
@@ -80,15 +81,13 @@ def sniff(data: bytes, name: str) -> str:
     return "html" if lowered.startswith((b"<!doctype html", b"<html")) else "text"
 
 
-def _is_docx(data: bytes) -> bool:
+def _is_one_document(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
+            names = zf.namelist()
     except (zipfile.BadZipFile, OSError, EOFError):
         return False
-    return "word/document.xml" in names or (
-        "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
-    )
+    return is_odt(data) or is_document(zip_kind(names))
 
 
 def expand_zip(name: str, data: bytes, limits: ZipLimits) -> list[tuple[str, bytes] | FileOutcome]:
