@@ -25,12 +25,12 @@ MAX_COMBINATIONS = 5_000
 Value = Decimal | None
 
 
-# one printed number: a sign, no leading zeros, decimals and a money unit allowed
-NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?")
+# one printed number: a sign, no leading zeros, thousands grouped or not, decimals and a money unit
+NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,2}(?:[,，]\d{3})+|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?")
 
 
 def parse(text: str) -> Value:
-    text = text.replace("万元", "").replace("元", "").strip()
+    text = text.replace("万元", "").replace("元", "").replace(",", "").replace("，", "").strip()
     return Decimal(text) if text else None
 
 

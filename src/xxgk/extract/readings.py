@@ -103,7 +103,7 @@ def _around_blanks(slots: list[Slot], arity: int, local: tuple[Local, ...]) -> l
 def _divisions(slots: list[Slot], numeric: list[int], arity: int) -> tuple[bool, bool]:
     """(whether the row's digits are enough to fill its cells, whether their divisions are too many to
     list)."""
-    digits = sum(len(slots[i].raw) for i in numeric if slots[i].splittable)
+    digits = sum(slots[i].digits for i in numeric if slots[i].splittable)
     enough = bool(numeric) and digits + sum(1 for i in numeric if not slots[i].splittable) >= arity
     return enough, comb(max(digits - 1, 0), max(arity - len(numeric), 0)) > MAX_READINGS
 

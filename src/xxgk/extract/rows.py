@@ -17,9 +17,15 @@ from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
 from xxgk.model import Provenance
 
+# a full-width comma before three digits groups thousands as the ASCII one does ('29，386', typed in
+# full-width mode); before anything else it is punctuation
 _TOKEN: Final = re.compile(
-    r"(?P<num>[-+−]?\d[\d,]*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)"
+    r"(?P<num>[-+−]?\d(?:[\d,]|，(?=\d{3}))*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)"
 )
+GROUP_MARKS: Final = (",", "，")
+# digits whose commas cannot all group one number's thousands ('1510,664'): cells run together, one of
+# them printed with a thousands separator (本年增/减 -15 · 处理决定 10,664)
+_GROUPED_RUN: Final = re.compile(r"^[-−]?\d+(?:[,，]\d+)+$")
 _MARKER_STOPS: Final = (".", "、", "．")
 # digits so followed are prose (2023年, 第7条, 45%) or markup (AsciiDoc's span '3+|'), never a cell's count
 _NOT_A_VALUE_AFTER: Final = (
@@ -57,9 +63,17 @@ class Slot:
     @property
     def splittable(self) -> bool:
         """Plain digits, or a minus sign and digits: what adjacent cells run together leave
-        (行政处罚2648-18538 is 26 · -185 · 38 or another cut, the sign opening the next cell)."""
+        (行政处罚2648-18538 is 26 · -185 · 38 or another cut, the sign opening the next cell) — with
+        thousands separators, which bind the digits around them into one cell's number."""
         digits = self.raw[1:] if self.raw[:1] in MINUS else self.raw
-        return self.value is not None and self.unit is None and digits.isdigit()
+        if self.value is None or self.unit is not None:
+            return False
+        return digits.isdigit() or _GROUPED_RUN.match(digits) is not None
+
+    @property
+    def digits(self) -> int:
+        """How many digits the token prints: the most cells it can fill."""
+        return sum(1 for ch in self.raw if ch.isdigit())
 
 
 @dataclass(slots=True, init=False)
@@ -124,7 +138,7 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
             continue
         if kind == "num":
             nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
-            if tok.isdigit() and _marker_stop_at(text, pos + len(tok)):
+            if _digit_run(tok) and _marker_stop_at(text, pos + len(tok)):
                 if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'
                     out.append(("value", tok[:-1], pos))
                 out.append(("text", tok[-1], pos))
@@ -146,7 +160,12 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
 def _ends_in_year(tok: str) -> bool:
     """Digits longer than a year whose last four are one (19xx, 20xx), before 年: the prose that
     follows a table row with nothing between opens with a year, and the row's digits run into it."""
-    return tok.isdigit() and len(tok) > 4 and tok[-4:-2] in ("19", "20")
+    return _digit_run(tok) and len(tok) > 4 and tok[-4:].isdigit() and tok[-4:-2] in ("19", "20")
+
+
+def _digit_run(tok: str) -> bool:
+    """Digits, perhaps grouped by thousands separators: a row's numbers with nothing between them."""
+    return tok.isdigit() or (tok[:1].isdigit() and _GROUPED_RUN.match(tok) is not None)
 
 
 def _marker_stop_at(text: str, end: int) -> bool:
@@ -195,10 +214,17 @@ def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
 
 def _add_value(row: LogicalRow, raw: str, prov: Provenance, whole: bool = False) -> bool:
     ok, value, unit = parse_value(raw)
+    if not (ok and value is not None) and not whole and _GROUPED_RUN.match(raw):
+        ok, value, unit = True, _run_value(raw), None  # only its divisions are numbers (splits.py)
     if ok and value is not None:
         row.slots.append(Slot(raw, value, unit, prov, whole))
         return True
     return False
+
+
+def _run_value(raw: str) -> Decimal:
+    plain = "".join(ch for ch in raw if ch.isdigit())
+    return -Decimal(plain) if raw[:1] in MINUS else Decimal(plain)
 
 
 def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) -> list[LogicalRow]:

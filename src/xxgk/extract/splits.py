@@ -13,11 +13,10 @@ from decimal import Decimal
 from typing import Final
 
 from xxgk.extract.labels import MINUS, remember
-from xxgk.extract.rows import Slot
+from xxgk.extract.rows import GROUP_MARKS, Slot
 
 MAX_READINGS: Final = 20000
 MAX_NODES: Final = 50_000  # cuts a guided division may visit before abstaining
-_SIGNS: Final = "".join(MINUS)
 UNPLACED: Final = ("crowded", "apart")  # readings of rows whose printed numbers are not known to be theirs
 _ZERO: Final = Decimal(0)
 
@@ -123,21 +122,37 @@ def _cut(token: str, parts: int) -> tuple[tuple[str, ...], ...]:
     if token[:1] in MINUS:
         return tuple((token[0] + first, *rest) for first, *rest in _splits_of(token[1:], parts))
     if parts == 1:
-        return ((token,),) if token == "0" or not token.startswith("0") else ()
+        return ((token,),) if is_piece(token) else ()
     out: list[tuple[str, ...]] = []
     for cut in range(1, len(token) - parts + 2):
         head = token[:cut]
         if len(head) > 1 and head.startswith("0"):
             break
-        out.extend((head, *rest) for rest in _splits_of(token[cut:], parts - 1))
+        if is_piece(head) and token[cut] not in GROUP_MARKS:
+            out.extend((head, *rest) for rest in _splits_of(token[cut:], parts - 1))
     return tuple(out)
+
+
+def is_piece(digits: str) -> bool:
+    """One cell's number: "0", digits not starting with 0, or thousands grouped ('10,664': a head of one
+    to three digits, then groups of three)."""
+    if digits.isdigit():
+        return digits == "0" or digits[0] != "0"
+    head, *groups = digits.replace("，", ",").split(",")
+    return (
+        1 <= len(head) <= 3
+        and head.isdigit()
+        and head[0] != "0"
+        and all(len(g) == 3 and g.isdigit() for g in groups)
+    )
 
 
 def digit_splits(slots: list[Slot], numeric: list[int], arity: int) -> list[Reading]:
     tokens = [slots[i] for i in numeric]
     splittable = [tok.splittable for tok in tokens]  # read once: the walk visits each token often
-    digits = [len(tok.raw.lstrip(_SIGNS)) if ok else 1 for tok, ok in zip(tokens, splittable, strict=True)]
-    if sum(digits) == arity:  # one digit a column (web text's rows of zeros and ones): one cut only
+    digits = [tok.digits if ok else 1 for tok, ok in zip(tokens, splittable, strict=True)]
+    grouped = any(mark in tok.raw for tok in tokens for mark in GROUP_MARKS)
+    if sum(digits) == arity and not grouped:  # one digit a column (web text's 0s and 1s): one cut only
         return [_digit_per_column(tokens, splittable, numeric)]
     # columns the tokens from t on can still fill: a cut leaving more columns than that is a dead end
     room = [sum(digits[t:]) for t in range(len(tokens) + 1)]
@@ -204,7 +219,7 @@ class _Walk:
         self.tokens = [slots[i] for i in numeric]
         self.numeric, self.arity, self.slack, self.blanks, self.cost = numeric, arity, slack, blanks, cost
         self.how = "blank-split" if blanks else "digit-split"
-        width = [len(tok.raw.lstrip(_SIGNS)) if tok.splittable else 1 for tok in self.tokens]
+        width = [tok.digits if tok.splittable else 1 for tok in self.tokens]
         self.later = [sum(width[t + 1 :]) for t in range(len(self.tokens))]  # cells later tokens can fill
         self.due: list[list[Local]] = [[] for _ in range(arity)]  # identities by their last cell
         for lhs, rhs in local:
@@ -267,7 +282,14 @@ def _next_pieces(token: Slot, pos: int) -> list[tuple[str, int]]:
     body = pos + (1 if pos == 0 and raw[:1] in MINUS else 0)
     if raw[body : body + 1] == "0":
         return [(raw[pos : body + 1], body + 1)]
-    return [(raw[pos:end], end) for end in range(body + 1, len(raw) + 1)]
+    ends = range(body + 1, len(raw) + 1)
+    if not any(mark in raw for mark in GROUP_MARKS):
+        return [(raw[pos:end], end) for end in ends]
+    return [
+        (raw[pos:end], end)
+        for end in ends
+        if raw[end : end + 1] not in GROUP_MARKS and is_piece(raw[body:end])
+    ]
 
 
 def _digit_per_column(tokens: list[Slot], splittable: list[bool], numeric: list[int]) -> Reading:
@@ -296,4 +318,8 @@ _DECIMALS: Final[dict[str, Decimal]] = {}
 def _decimal(digits: str) -> Decimal:
     """A digit piece as a number (remembered: the same pieces recur in every candidate reading)."""
     found = _DECIMALS.get(digits)
-    return found if found is not None else remember(_DECIMALS, digits, Decimal(digits.replace("−", "-")))
+    return (
+        found
+        if found is not None
+        else remember(_DECIMALS, digits, Decimal(digits.replace("−", "-").replace(",", "").replace("，", "")))
+    )

@@ -184,7 +184,7 @@ def _shows_blanks(row: LogicalRow, arity: int) -> bool:
     blank. (A decimal or otherwise unsplittable token may stand for several cells: no evidence.)"""
     if not row.values:
         return True
-    return all(s.splittable for s in row.values) and sum(len(s.raw.lstrip("-−")) for s in row.values) < arity
+    return all(s.splittable for s in row.values) and sum(s.digits for s in row.values) < arity
 
 
 def _settle_alone(choice: RowChoice, row: LogicalRow, hints: dict[str, set[Decimal]]) -> None:
@@ -209,7 +209,7 @@ def _settle_alone(choice: RowChoice, row: LogicalRow, hints: dict[str, set[Decim
 
 def _glued(row: LogicalRow) -> bool:
     """A number of several plain digits: one cell's number, or the digits of several run together."""
-    return any(s.splittable and len(s.raw.lstrip("-−")) > 1 for s in row.values)
+    return any(s.splittable and s.digits > 1 for s in row.values)
 
 
 def _confirm(choice: RowChoice, local: tuple[Local, ...], how: str, blank_as_zero: bool = False) -> None:

@@ -9,7 +9,7 @@ A renderer decides *where* things go (tabs, pipes, lines, character columns); th
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from xxgk.generate.record import APPL, amount_text
@@ -34,10 +34,13 @@ class Style:
     quotes: tuple[str, str]  # “三安全一稳定”, "三安全一稳定" or none
     normative: str  # 行政规范性文件 / 规范性文件
     joiner: str  # 、 or ，between the two halves of the （六） labels
+    thousands: str = ""  # a thousands separator in counts from 1000 on: "", "," or "，" (full-width input)
 
     @classmethod
-    def random(cls, rng: random.Random) -> Style:
-        return cls(
+    def random(cls, rng: random.Random, thousands: bool = False) -> Style:
+        """A random spelling; with `thousands`, counts may be printed grouped ('1,364'). Drawn last, so
+        the other choices are the same either way."""
+        style = cls(
             bracket=rng.choice((("（", "）"), ("(", ")"))),
             bracket_gap=rng.choice(("", "", " ")),
             item_sep=rng.choice((".", ".", ". ", "、")),
@@ -47,6 +50,9 @@ class Style:
             normative=rng.choice(("行政规范性文件", "规范性文件")),
             joiner=rng.choice(("、", "，")),
         )
+        if thousands:
+            style = replace(style, thousands=rng.choice(("", ",", "，")))
+        return style
 
     def group(self, n: int, text: str) -> str:
         return f"{self.bracket[0]}{_CN[n - 1]}{self.bracket[1]}{self.bracket_gap}{text}"
@@ -117,14 +123,15 @@ _PROACTIVE_LABELS = {
 _AMOUNTS = ("amount_10k_yuan", "amount_yuan")
 
 
-def value_text(value: Any, column: str = "", unit_suffix: bool = False) -> str:
-    """A cell as printed: '' for blank, the exact decimal for amounts (optionally with 万元)."""
+def value_text(value: Any, column: str = "", unit_suffix: bool = False, thousands: str = "") -> str:
+    """A cell as printed: '' for blank, the exact decimal for amounts (optionally with 万元), counts
+    grouped by `thousands` when it is a separator."""
     if value is None:
         return ""
     if column in _AMOUNTS:
         text = amount_text(value)
         return f"{text} 万元" if unit_suffix and column == "amount_10k_yuan" else text
-    return str(int(value))
+    return f"{int(value):,}".replace(",", thousands) if thousands else str(int(value))
 
 
 def proactive_groups(record: dict[str, Any], style: Style, unit_suffix: bool = False) -> list[Group]:
@@ -141,7 +148,7 @@ def proactive_groups(record: dict[str, Any], style: Style, unit_suffix: bool = F
         for key in keys:
             row = record["proactive"][key]
             label = style.normative if key == "normative_documents" else _PROACTIVE_LABELS[key]
-            values = tuple(value_text(row[c], c, unit_suffix) for c in cols)
+            values = tuple(value_text(row[c], c, unit_suffix, style.thousands) for c in cols)
             cell_keys = tuple(f"proactive.{key}.{c}" for c in cols)
             group.rows.append(TableRow("proactive", key, (label,), values, cell_keys))
         out.append(group)
@@ -207,7 +214,7 @@ def request_rows(record: dict[str, Any], style: Style) -> list[TableRow]:
     out = []
     for key, labels in _request_labels(style, record["template"]):
         row = get_cell(record["requests"], key)
-        values = tuple(value_text(row[c]) for c in cols)
+        values = tuple(value_text(row[c], thousands=style.thousands) for c in cols)
         out.append(TableRow("requests", key, labels, values, tuple(f"requests.{key}.{c}" for c in cols)))
     return out
 

@@ -203,7 +203,7 @@ def _paginate(lines: list[str], rng: random.Random, footers: bool, breakable: se
 
 
 def render_layout(record: dict[str, Any], rng: random.Random, dist: frozenset[str]) -> Rendering:
-    style, lay = Style.random(rng), _Layout(rng, dist)
+    style, lay = Style.random(rng, "thousands" in dist), _Layout(rng, dist)
     lines = [" " * 16 + t for t in title_lines(record, rng, two_lines=rng.random() < 0.5)]
     lines += _wrap_prose(preamble(record, rng))
     breakable: set[int] = set()

@@ -81,7 +81,7 @@ def _figures_prose(record: dict[str, Any]) -> str:
 
 
 def render_webtext(record: dict[str, Any], rng: random.Random, dist: frozenset[str]) -> Rendering:
-    style = Style.random(rng)
+    style = Style.random(rng, "thousands" in dist)
     title = title_lines(record, rng)[0]
     year = record["year"]
     meta = [
