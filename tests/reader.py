@@ -25,11 +25,15 @@ MAX_COMBINATIONS = 5_000
 Value = Decimal | None
 
 
-# one printed number: a sign, no leading zeros, thousands grouped or not, decimals and a money unit
-NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,2}(?:[,，]\d{3})+|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?")
+# one printed number: a sign, no leading zeros, thousands grouped or not, decimals and a money unit;
+# or a word printed for zero (a dash, a slash, 无)
+ZERO_WORDS = ("-", "—", "－", "/", "／", "无")
+NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,2}(?:[,，]\d{3})+|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?|[-—－/／无]")
 
 
 def parse(text: str) -> Value:
+    if text.strip() in ZERO_WORDS:
+        return Decimal(0)
     text = text.replace("万元", "").replace("元", "").replace(",", "").replace("，", "").strip()
     return Decimal(text) if text else None
 

@@ -596,3 +596,83 @@ def test_section_headings_as_agencies_word_them(heading: str, key: str):
     for text in (f"{heading}\n正文。", f"上文至此。{heading}正文。"):
         units = document_to_units(read_string(text, "web.txt"))
         assert [u.section for u in units if u.section] == [key], text
+
+
+def _labels_and_values(text: str) -> list[tuple[str, list[Decimal | None]]]:
+    return [(row.label, [s.value for s in row.values]) for row in units_to_rows([_text_unit(text, 1)])]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "一、本年新收政府信息公开申请数量17／／／210二、",
+            [("一、本年新收政府信息公开申请数量", [17, 0, 0, 0, 210])],
+        ),
+        ("（一）予以公开—1————1（二）部分公开", [("(一)予以公开", [0, 1, 0, 0, 0, 0, 1])]),
+        ("规章———规范性文件 /16", [("规章", [0, 0, 0]), ("规范性文件", [0, 16])]),
+        ("行政处罚 无行政强制无 第二十条", [("行政处罚", [0]), ("行政强制", [0])]),
+    ],
+)
+def test_zero_words_run_together_with_digits_and_labels_are_zero_cells(text, expected):
+    got = _labels_and_values(text)
+    assert [(label, [int(v) for v in values]) for label, values in got[: len(expected)]] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("（四）无法提供 3", "无法提供"),
+        ("4.申请人无正当理由逾期不补正 2", "无正当理由"),
+        ("12（四）无法提供1.本机关不掌握", "无法提供"),
+        ("本年增/减 2", "本年增/减"),
+    ],
+)
+def test_template_words_with_a_slash_or_wu_stay_label_text(text, word):
+    rows = _labels_and_values(text)
+    assert word in "".join(label for label, _ in rows)
+    assert all(0 not in values for _, values in rows)
+
+
+def test_a_wrapped_label_ending_in_wu_keeps_it():
+    """A grid cell '1.申请人无' whose label goes on, '正当理由…', on the next line."""
+    (row,) = units_to_rows([_text_unit("1.申请人无", 1)])
+    assert row.label.endswith("申请人无") and row.values == []
+
+
+def test_a_glued_minus_in_an_unsigned_table_is_a_dash_for_zero():
+    """'91---1-92' under seven applicant columns: 91 · 0 · 0 · 0 · 1 · 0 · 92, never -1 or -92."""
+    from xxgk.api import parse_text
+
+    rng = random.Random(5)
+    record = random_record(rng)
+    printed = (91, 0, 0, 0, 1, 0, 92)
+    record["requests"]["new_received"] = dict(zip(_APPLICANTS, printed, strict=True))
+    text = render(record, "webtext", rng, distortions=()).text
+    assert "910001092" in text
+    got = parse_text(text.replace("910001092", "91---1-92"), "web.txt")["requests"]["new_received"]
+    assert tuple(got[c] for c in _APPLICANTS) == printed
+
+
+_APPLICANTS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
+
+
+def test_a_markdown_row_of_dashes_after_the_delimiter_is_zero_cells():
+    """GFM has one delimiter row, under the header: '| - | - | - |' further down is a row of zeros."""
+    doc = read_string(
+        "| 行政复议 | 结果维持 | 结果纠正 |\n|---|---|---|\n| a | b | c |\n| - | - | - |\n", "t.md"
+    )
+    (table,) = [b for b in doc.blocks if hasattr(b, "rows")]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["行政复议", "结果维持", "结果纠正"],
+        ["a", "b", "c"],
+        ["-", "-", "-"],
+    ]

@@ -15,6 +15,7 @@ from typing import Final
 from xxgk.extract.labels import MINUS, normalize, remember
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
+from xxgk.extract.zerowords import in_a_run, zero_words_at
 from xxgk.model import Provenance
 
 # a full-width comma before three digits groups thousands as the ASCII one does ('29，386', typed in
@@ -54,11 +55,19 @@ class Slot:
     unit: str | None
     prov: Provenance
     whole: bool  # the number filled its cell, or its line, alone: one number, never digits run together
+    glued: bool  # a minus sign in a run of cells with no spaces: a sign, or a dash for a zero ('91-1-92')
 
     def __init__(
-        self, raw: str, value: Decimal | None, unit: str | None, prov: Provenance, whole: bool = False
+        self,
+        raw: str,
+        value: Decimal | None,
+        unit: str | None,
+        prov: Provenance,
+        whole: bool = False,
+        glued: bool = False,
     ) -> None:
         self.raw, self.value, self.unit, self.prov, self.whole = raw, value, unit, prov, whole
+        self.glued = glued
 
     @property
     def splittable(self) -> bool:
@@ -72,8 +81,8 @@ class Slot:
 
     @property
     def digits(self) -> int:
-        """How many digits the token prints: the most cells it can fill."""
-        return sum(1 for ch in self.raw if ch.isdigit())
+        """How many digits the token prints: the most cells it can fill (a zero word fills one)."""
+        return sum(1 for ch in self.raw if ch.isdigit()) or int(self.value is not None)
 
 
 @dataclass(slots=True, init=False)
@@ -153,7 +162,12 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
         if kind == "text" and tok.strip() in ZERO_WORDS and _standalone(text, pos, len(tok)):
             out.append(("value", tok, pos))
             continue
-        out.append(("text" if kind == "text" else "value", tok, pos))
+        if kind == "text" and (split := zero_words_at(text, pos, tok)):
+            out.extend(split)
+            continue
+        if kind == "num" and tok[:1] in MINUS and in_a_run(text, pos, len(tok)):
+            kind = "glued"
+        out.append(("text" if kind == "text" else "glued" if kind == "glued" else "value", tok, pos))
     return tuple(out)
 
 
@@ -212,19 +226,48 @@ def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
     return out
 
 
-def _add_value(row: LogicalRow, raw: str, prov: Provenance, whole: bool = False) -> bool:
+def _add_value(row: LogicalRow, raw: str, prov: Provenance, kind: str = "value") -> bool:
+    slot = _value_slot(raw, prov, kind)
+    if slot is not None:
+        row.slots.append(slot)
+    return slot is not None
+
+
+def _value_slot(raw: str, prov: Provenance, kind: str = "value") -> Slot | None:
+    """A value piece as a slot ('whole': it filled its cell alone), or None when it is no number."""
+    whole = kind == "whole"
     ok, value, unit = parse_value(raw)
     if not (ok and value is not None) and not whole and _GROUPED_RUN.match(raw):
         ok, value, unit = True, _run_value(raw), None  # only its divisions are numbers (splits.py)
-    if ok and value is not None:
-        row.slots.append(Slot(raw, value, unit, prov, whole))
-        return True
-    return False
+    return Slot(raw, value, unit, prov, whole, kind == "glued") if ok and value is not None else None
 
 
 def _run_value(raw: str) -> Decimal:
     plain = "".join(ch for ch in raw if ch.isdigit())
     return -Decimal(plain) if raw[:1] in MINUS else Decimal(plain)
+
+
+def dash_zeros(row: LogicalRow) -> None:
+    """In a row with no signed column, a minus in a run of cells is a zero cell printed as a dash, its
+    digits the next cell ('91-1-92' = 91 · 0 · 1 · 0 · 92): no count there is negative."""
+    if any(slot.glued for slot in row.slots):
+        row.slots, row._values = dash_variant(row.slots)[0], None
+
+
+def dash_variant(slots: list[Slot]) -> tuple[list[Slot], list[int]]:
+    """The slots with each glued minus read as a dash for a zero cell, and the index in `slots` that
+    each new slot comes from."""
+    out: list[Slot] = []
+    origin: list[int] = []
+    for i, slot in enumerate(slots):
+        digits = _value_slot(slot.raw[1:], slot.prov) if slot.glued else None
+        if digits is None:
+            out.append(slot)
+            origin.append(i)
+        else:
+            out += [Slot(slot.raw[:1], Decimal(0), None, slot.prov), digits]
+            origin += [i, i]
+    return out, origin
 
 
 def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) -> list[LogicalRow]:
@@ -255,7 +298,7 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
             if cur is None:
                 cur = LogicalRow(prov=prov, explicit=explicit)
                 rows.append(cur)
-            has_values = _add_value(cur, raw, prov, kind == "whole") or has_values
+            has_values = _add_value(cur, raw, prov, kind) or has_values
     return rows
 
 
@@ -302,7 +345,7 @@ def _grid_rows(unit: Unit) -> list[LogicalRow]:
         if kind == "blank":
             row.slots.append(Slot("", None, None, prov))
         else:
-            _add_value(row, raw, prov, kind == "whole")
+            _add_value(row, raw, prov, kind)
     return [row]
 
 

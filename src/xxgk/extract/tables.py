@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from xxgk.extract.columns import column_guides, grid_guides
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, match_rows, numbers_of_no_row
 from xxgk.extract.naming import is_header
+from xxgk.extract.numbers import ZERO_WORDS
 from xxgk.extract.readings import (
     Local,
     Reading,
@@ -21,7 +23,7 @@ from xxgk.extract.readings import (
     unreadable,
     weighable_blank_splits,
 )
-from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
+from xxgk.extract.rows import LogicalRow, Slot, dash_variant, dash_zeros, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.splits import UNPLACED, apart
 from xxgk.extract.template import TableSpec, Template
@@ -150,18 +152,32 @@ def _choices(
     grids: dict[int, list[int]],
 ) -> list[RowChoice]:
     out = []
+    dashes = any(slot.raw in ZERO_WORDS for row in mapped.values() for slot in row.values)
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
+        signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         if row.values and not row.explicit and numbers_of_no_row(row, table):  # text copied out of order
             readings = [apart(len(columns))]
         else:
-            readings = row_readings(
-                row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si)
-            )
-        signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
+            read = partial(row_readings, arity=len(columns), explicit=row.explicit, guide=guides.get(si))
+            readings = read(row.slots, local=local, grid=grids.get(si))
+            if dashes and any(signed) and any(slot.glued for slot in row.slots):
+                variant, origin = dash_variant(row.slots)
+                readings = _with_dash_readings(readings, read(variant, local=local), origin)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
+
+
+def _with_dash_readings(readings: list[Reading], dashed: list[Reading], origin: list[int]) -> list[Reading]:
+    """A signed row of a table that prints zeros as dashes: '12-335' may be 12 · -3 · 35 or
+    12 · 0 · 335 — both readings stand, for the identities or an abstention to settle."""
+    for reading in dashed:
+        reading.sources = tuple(None if s is None else origin[s] for s in reading.sources)
+    known = [r for r in readings if not r.unknown]
+    seen = {r.values for r in known}
+    extra = [r for r in dashed if not r.unknown and r.values not in seen]
+    return known + extra if known or extra else readings
 
 
 def _confirm_all(read: ReadTable, template: Template, hints: dict[str, set[Decimal]]) -> None:
@@ -311,6 +327,9 @@ def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadT
         read.spec_to_obs, read.scrambled = matched or {}, matched is None
         mapped = {si: read.rows[o] for si, o in read.spec_to_obs.items()}
         read.mapped, read.column_extras = drop_subtotal_columns(units, table, mapped)
+    for si, row in read.mapped.items():
+        if not any(template.columns[c].signed for c in table.rows[si].columns if c in template.columns):
+            dash_zeros(row)
     guides = column_guides(units, table, template.columns, read.mapped)
     grids = grid_guides(units, table, template.columns, read.mapped)
     read.choices = _choices(table, template, read.mapped, guides, grids)

@@ -179,9 +179,9 @@ def proactive_grid(
 
 
 def appeal_grid(
-    record: dict[str, Any], rng: random.Random, layout: str
+    record: dict[str, Any], style: Style, rng: random.Random, layout: str
 ) -> tuple[list[Line], list[PrintedRow]]:
-    row = appeal_row(record)
+    row = appeal_row(record, style)
     if layout == "cell_per_line":
         lines: list[Line] = [
             ["行政复议", "行政诉讼"],
@@ -207,7 +207,7 @@ def grid_tables(
     return {
         "proactive": proactive_grid(record, style, rng, layout, dist),
         "requests": request_grid(record, style, rng, layout, dist),
-        "appeals": appeal_grid(record, rng, layout),
+        "appeals": appeal_grid(record, style, rng, layout),
     }
 
 

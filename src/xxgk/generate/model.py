@@ -20,6 +20,8 @@ APPEAL_LEAVES = ("结果维持", "结果纠正", "其他结果", "尚未审结",
 APPEAL_GROUP_LABELS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 _CN = "一二三四五六七八九"
+# what reports print for a zero cell instead of 0 (record.md: each reads as 0)
+ZERO_WORDS = ("-", "—", "－", "/", "／", "无")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +37,13 @@ class Style:
     normative: str  # 行政规范性文件 / 规范性文件
     joiner: str  # 、 or ，between the two halves of the （六） labels
     thousands: str = ""  # a thousands separator in counts from 1000 on: "", "," or "，" (full-width input)
+    zero: str = ""  # the word printed for a zero cell: "" (the digit 0) or one of ZERO_WORDS
 
     @classmethod
-    def random(cls, rng: random.Random, thousands: bool = False) -> Style:
-        """A random spelling; with `thousands`, counts may be printed grouped ('1,364'). Drawn last, so
-        the other choices are the same either way."""
+    def random(cls, rng: random.Random, thousands: bool = False, zeros: bool = False) -> Style:
+        """A random spelling; with `thousands`, counts may be printed grouped ('1,364'); with `zeros`,
+        zero cells may be printed as a dash, a slash or 无. Drawn last, so the other choices are the
+        same either way."""
         style = cls(
             bracket=rng.choice((("（", "）"), ("(", ")"))),
             bracket_gap=rng.choice(("", "", " ")),
@@ -52,6 +56,8 @@ class Style:
         )
         if thousands:
             style = replace(style, thousands=rng.choice(("", ",", "，")))
+        if zeros:
+            style = replace(style, zero=rng.choice(ZERO_WORDS))
         return style
 
     def group(self, n: int, text: str) -> str:
@@ -123,11 +129,15 @@ _PROACTIVE_LABELS = {
 _AMOUNTS = ("amount_10k_yuan", "amount_yuan")
 
 
-def value_text(value: Any, column: str = "", unit_suffix: bool = False, thousands: str = "") -> str:
-    """A cell as printed: '' for blank, the exact decimal for amounts (optionally with 万元), counts
-    grouped by `thousands` when it is a separator."""
+def value_text(
+    value: Any, column: str = "", unit_suffix: bool = False, thousands: str = "", zero: str = ""
+) -> str:
+    """A cell as printed: '' for blank, `zero` (when set) for a zero, the exact decimal for amounts
+    (optionally with 万元), counts grouped by `thousands` when it is a separator."""
     if value is None:
         return ""
+    if zero and value == 0:
+        return zero
     if column in _AMOUNTS:
         text = amount_text(value)
         return f"{text} 万元" if unit_suffix and column == "amount_10k_yuan" else text
@@ -148,7 +158,7 @@ def proactive_groups(record: dict[str, Any], style: Style, unit_suffix: bool = F
         for key in keys:
             row = record["proactive"][key]
             label = style.normative if key == "normative_documents" else _PROACTIVE_LABELS[key]
-            values = tuple(value_text(row[c], c, unit_suffix, style.thousands) for c in cols)
+            values = tuple(value_text(row[c], c, unit_suffix, style.thousands, style.zero) for c in cols)
             cell_keys = tuple(f"proactive.{key}.{c}" for c in cols)
             group.rows.append(TableRow("proactive", key, (label,), values, cell_keys))
         out.append(group)
@@ -214,16 +224,16 @@ def request_rows(record: dict[str, Any], style: Style) -> list[TableRow]:
     out = []
     for key, labels in _request_labels(style, record["template"]):
         row = get_cell(record["requests"], key)
-        values = tuple(value_text(row[c], thousands=style.thousands) for c in cols)
+        values = tuple(value_text(row[c], thousands=style.thousands, zero=style.zero) for c in cols)
         out.append(TableRow("requests", key, labels, values, tuple(f"requests.{key}.{c}" for c in cols)))
     return out
 
 
-def appeal_row(record: dict[str, Any]) -> TableRow:
+def appeal_row(record: dict[str, Any], style: Style | None = None) -> TableRow:
     """表四's single data row: the three groups' five cells each, in print order."""
     keys, values = [], []
     for group in ("review", "litigation_direct", "litigation_after_review"):
         for part in ("upheld", "corrected", "other", "pending", "total"):
             keys.append(f"appeals.{group}.{part}")
-            values.append(value_text(record["appeals"][group][part]))
+            values.append(value_text(record["appeals"][group][part], zero=style.zero if style else ""))
     return TableRow("appeals", "", (), tuple(values), tuple(keys))

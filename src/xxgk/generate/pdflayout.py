@@ -166,7 +166,7 @@ class _Layout:
             for k, piece in enumerate(_chunks(label, 12)):
                 canvas.put(line + k, 3, piece)
 
-    def appeals(self, record: dict[str, Any]) -> tuple[list[str], list[PrintedRow]]:
+    def appeals(self, record: dict[str, Any], style: Style) -> tuple[list[str], list[PrintedRow]]:
         canvas = Canvas(self.indent)
         spacing = self.rng.randint(5, 7)
         centres = [2 + spacing * j + spacing / 2 for j in range(15)]
@@ -177,7 +177,7 @@ class _Layout:
         for j, c in enumerate(centres):
             for k, piece in enumerate(_stack(APPEAL_LEAVES[j % 5], spacing)):
                 canvas.centre(2 + k, c, piece)
-        row = appeal_row(record)
+        row = appeal_row(record, style)
         _values(canvas, 5, centres, row.values)
         return canvas.lines(), [PrintedRow(row.table, row.key, row.cell_keys, PLACED, row.values)]
 
@@ -203,7 +203,7 @@ def _paginate(lines: list[str], rng: random.Random, footers: bool, breakable: se
 
 
 def render_layout(record: dict[str, Any], rng: random.Random, dist: frozenset[str]) -> Rendering:
-    style, lay = Style.random(rng, "thousands" in dist), _Layout(rng, dist)
+    style, lay = Style.random(rng, "thousands" in dist, "zeros" in dist), _Layout(rng, dist)
     lines = [" " * 16 + t for t in title_lines(record, rng, two_lines=rng.random() < 0.5)]
     lines += _wrap_prose(preamble(record, rng))
     breakable: set[int] = set()
@@ -220,7 +220,7 @@ def render_layout(record: dict[str, Any], rng: random.Random, dist: frozenset[st
             table, printed, ends = lay.requests(record, style)
             breakable.update(len(lines) + e for e in ends)  # the table starts after one blank line
         elif key == "appeals":
-            table, printed = lay.appeals(record)
+            table, printed = lay.appeals(record, style)
         if table:
             lines += ["", *table, ""]
             rows += printed

@@ -24,11 +24,11 @@ from xxgk.generate.webtext import render_webtext
 
 LAYOUTS = ("tab", "cell_per_line", "markdown", "webtext", "layout")
 DISTORTIONS: dict[str, frozenset[str]] = {
-    "tab": frozenset({"merge", "page_break", "split_group", "wrap", "footer", "thousands"}),
-    "cell_per_line": frozenset({"thousands"}),
-    "markdown": frozenset({"merge", "drift", "thousands"}),
-    "webtext": frozenset({"spaced_appeals", "unit", "glued", "thousands"}),
-    "layout": frozenset({"wrap", "footer", "valign", "indent", "thousands"}),
+    "tab": frozenset({"merge", "page_break", "split_group", "wrap", "footer", "thousands", "zeros"}),
+    "cell_per_line": frozenset({"thousands", "zeros"}),
+    "markdown": frozenset({"merge", "drift", "thousands", "zeros"}),
+    "webtext": frozenset({"spaced_appeals", "unit", "glued", "thousands", "zeros"}),
+    "layout": frozenset({"wrap", "footer", "valign", "indent", "thousands", "zeros"}),
 }
 TABLE_SECTIONS = ("proactive", "requests", "appeals")
 
@@ -37,7 +37,7 @@ def _line_document(
     record: dict[str, Any], layout: str, rng: random.Random, dist: frozenset[str]
 ) -> Rendering:
     """tab, cell_per_line, markdown: prose lines, section headings, tables as grids."""
-    style = Style.random(rng, "thousands" in dist)
+    style = Style.random(rng, "thousands" in dist, "zeros" in dist)
     tables = grid_tables(record, style, rng, layout, dist)
     mark = {"markdown": ("# ", "## "), "tab": rng.choice((("", ""), ("## ", "### ")))}.get(layout, ("", ""))
     lines = [mark[0] + t for t in title_lines(record, rng)] + ["", preamble(record, rng), ""]

@@ -65,10 +65,12 @@ def _requests(record: dict[str, Any], style: Style, rng: random.Random) -> tuple
     return "".join(parts), printed
 
 
-def _appeals(record: dict[str, Any], rng: random.Random, spaced: bool) -> tuple[str, list[PrintedRow]]:
+def _appeals(
+    record: dict[str, Any], style: Style, rng: random.Random, spaced: bool
+) -> tuple[str, list[PrintedRow]]:
     leaves = "".join(APPEAL_LEAVES)
     head = f"行政复议 行政诉讼 {leaves} {APPEAL_GROUP_LABELS[1]} {APPEAL_GROUP_LABELS[2]} {leaves}{leaves} "
-    row = appeal_row(record)
+    row = appeal_row(record, style)
     text, pr = _row(row, rng, spaced=spaced)
     return head + text, [pr]
 
@@ -81,7 +83,7 @@ def _figures_prose(record: dict[str, Any]) -> str:
 
 
 def render_webtext(record: dict[str, Any], rng: random.Random, dist: frozenset[str]) -> Rendering:
-    style = Style.random(rng, "thousands" in dist)
+    style = Style.random(rng, "thousands" in dist, "zeros" in dist)
     title = title_lines(record, rng)[0]
     year = record["year"]
     meta = [
@@ -93,7 +95,7 @@ def render_webtext(record: dict[str, Any], rng: random.Random, dist: frozenset[s
     tables = {
         "proactive": _proactive(record, style, rng, "unit" in dist and rng.random() < 0.5),
         "requests": _requests(record, style, rng),
-        "appeals": _appeals(record, rng, spaced),
+        "appeals": _appeals(record, style, rng, spaced),
     }
     glued = "glued" in dist and rng.random() < 0.5
     body, rows = preamble(record, rng), []

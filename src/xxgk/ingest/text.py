@@ -56,6 +56,12 @@ def _has_markdown_tables(lines: list[str]) -> bool:
     return any("|" in line and "-" in line and _PIPE_SEPARATOR.match(line) for line in lines)
 
 
+def _dashes(line: str) -> bool:
+    """'| - | - | - |' after a table's delimiter row: a row of zero cells printed as dashes, not a
+    second delimiter (GFM has one, under the header; converters write it '---')."""
+    return all(part.strip() in ("-", "--") for part in _pipe_parts(line))
+
+
 def _one_cell(line: str) -> bool:
     """A line of a one-cell-per-line block: a tab, then the cell's text (spaces before the tab are a
     converter's indentation of every line, not a cell)."""
@@ -127,8 +133,10 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
                 )
                 group = []
     else:
+        delimited = False
         for i in nonblank:
-            if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]):
+            if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]) and not (delimited and _dashes(lines[i])):
+                delimited = True
                 continue
             if is_page_footer(lines[i]):  # its pattern reads tabs as the spaces they stand for
                 continue

@@ -1,0 +1,62 @@
+"""Zero cells printed as words — a dash, a slash, 无 (record.md: each reads as 0) — where the cells of a
+row run together with nothing between them: web text, where a whole table is one line.
+
+A word standing alone between spaces is read by rows._tokens itself; here are the words glued to
+digits or to label text ('17／／／210', '予以公开／2', '规章———规范性文件'), and the minus signs that
+may be a dash for a zero cell rather than a sign ('91-1-92').
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_ZERO_CHARS: Final = frozenset("-—–－/／无")  # each alone a word printed for a zero cell (ZERO_WORDS)
+# the template's words that open with 无 (（四）无法提供, 申请人无正当理由…): there 无 is no zero cell
+_WU_WORDS: Final = ("法", "正当")
+# zero words between two labels; not the slash of 本年增/减 (a 2019 header)
+_INNER_ZEROS: Final = re.compile(r"[-—–－]+|[/／]{2,}|(?<!增)[/／](?!减)|无+(?!法|正当)")
+
+
+def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
+    """Zero cells printed as words with nothing between them and the digits or the label around them
+    ('17／／／210', '予以公开／2', '…1／（二）部分公开'): the dashes, slashes and 无 opening a text token
+    after a number or a space, and those closing one before a number or a space, one cell each —
+    including '——' (two cells, as it would be two cells' worth of digits; a document with '——' for one
+    zero cell cannot be told apart here). Inside label text, between two labels: see _INNER_ZEROS.
+    无 opening a template word stays in the label (无法提供, 无正当理由). [] when the token holds none."""
+    before = text[pos - 1] if pos else ""
+    after = text[pos + len(tok)] if pos + len(tok) < len(text) else " "
+    head = _zero_run(tok) if before.isdigit() or before.isspace() else 0
+    while head and tok[head - 1] == "无" and tok[head:].startswith(_WU_WORDS):
+        head -= 1
+    tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
+    if tail == 1 and tok[-1] == "无" and pos + len(tok) == len(text):  # 1.申请人无 | 正当理由…, wrapped
+        tail = 0
+    stop = len(tok) - tail
+    inner = [m for m in _INNER_ZEROS.finditer(tok, head, stop) if m.start() > 0 and m.end() < stop]
+    if not head and not tail and not inner:
+        return []
+    out = [("value", ch, pos + i) for i, ch in enumerate(tok[:head])]
+    at = head
+    for m in inner:  # 规章———规范性文件: a row of zeros between two labels
+        out.append(("text", tok[at : m.start()], pos + at))
+        out.extend(("value", ch, pos + m.start() + i) for i, ch in enumerate(m.group()))
+        at = m.end()
+    if at < stop:
+        out.append(("text", tok[at:stop], pos + at))
+    return out + [("value", ch, pos + stop + i) for i, ch in enumerate(tok[stop:])]
+
+
+def _zero_run(tok: str) -> int:
+    end = 0
+    while end < len(tok) and tok[end] in _ZERO_CHARS:
+        end += 1
+    return end
+
+
+def in_a_run(text: str, pos: int, n: int) -> bool:
+    """Something printed right before or after the token, no space between: cells run together."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + n] if pos + n < len(text) else " "
+    return not (before.isspace() and after.isspace())
