@@ -676,3 +676,39 @@ def test_a_markdown_row_of_dashes_after_the_delimiter_is_zero_cells():
         ["a", "b", "c"],
         ["-", "-", "-"],
     ]
+
+
+def _web_2019(penalty: tuple[int, int, int], coercion: tuple[int, int, int]) -> str:
+    rng = random.Random(3)
+    record = random_record(rng, "2019")
+    for key, values in (("penalty", penalty), ("coercion", coercion)):
+        record["proactive"][key] = dict(zip(("prev_year_items", "change", "decisions"), values, strict=True))
+    return render(record, "webtext", rng, distortions=()).text
+
+
+def test_a_minus_under_a_signed_column_is_a_dash_only_in_a_report_that_prints_dashes():
+    """2019 表二, 上一年项目数量 · 本年增/减 · 处理决定数量: '行政处罚2-2' is 2 · 0 · 2 where the report prints
+    zeros as dashes ('行政强制---'), and 2 · -2 · blank or unread where it never does."""
+    from xxgk.api import parse_text
+
+    text = _web_2019((2, 0, 2), (0, 0, 0))
+    assert "行政处罚202" in text and "行政强制000" in text
+    dashed = parse_text(text.replace("行政处罚202", "行政处罚2-2").replace("行政强制000", "行政强制---"))
+    assert list(dashed["proactive"]["penalty"].values()) == [2, 0, 2]
+    assert list(dashed["proactive"]["coercion"].values()) == [0, 0, 0]
+    plain = parse_text(text.replace("行政处罚202", "行政处罚2-2"))
+    assert plain["proactive"]["penalty"]["change"] in (-2, None)
+
+
+def test_a_run_of_dashes_fills_the_cells_it_alone_can_fill():
+    """'政府集中采购 --' under 采购项目数量 · 采购总金额: two zeros; '——' where a row has its cells stays one."""
+    rows = _labels_and_values("政府集中采购 -- 三、收到")
+    assert rows[0][0] == "政府集中采购" and rows[0][1] == [0]  # one word until the table says two cells
+    from xxgk.extract.rows import split_dash_runs
+
+    (row,) = units_to_rows([_text_unit("政府集中采购 --", 1)])
+    split_dash_runs(row, 2)
+    assert [s.value for s in row.values] == [0, 0]
+    (row,) = units_to_rows([_text_unit("行政许可 3 —— 5", 1)])
+    split_dash_runs(row, 3)
+    assert [s.raw for s in row.values] == ["3", "——", "5"]

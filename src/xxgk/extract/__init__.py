@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from xxgk.errors import NotAReportError
+from xxgk.extract.dashes import admit_dashes, fill_without_blanks, prints_dashes
 from xxgk.extract.labels import remember
 from xxgk.extract.locate import Region, locate_tables
 from xxgk.extract.meta import detect_agency_year, detect_template
@@ -114,7 +115,12 @@ def _extract_tables(result: Extraction, template: Template, guide: dict[str, set
         for t in template.tables
         if t.key in regions
     ]
+    dashes = any(prints_dashes(r) for r in read)
+    for r in read if dashes else ():
+        admit_dashes(r, template)
     blanks = any(r.shows_blanks for r in read)
+    for r in read if dashes and not blanks else ():
+        fill_without_blanks(r, template)
     for r in read:
         result.tables[r.table.key] = solve_table(r, template, guide, blanks)
         result.record[r.table.key] = _table_record(template, result.tables[r.table.key])

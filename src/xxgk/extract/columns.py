@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Final
 
 from xxgk.extract.labels import normalize
+from xxgk.extract.numbers import ZERO_WORDS
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import ColumnSpec, TableSpec
 from xxgk.extract.units import Unit
@@ -25,6 +26,12 @@ _WORD: Final = re.compile(r"\S+")
 _HAS_DIGIT: Final = re.compile(r"\d")
 SAME_COLUMN: Final = 2.0  # header pieces whose centres are this close belong to one column
 COLUMN_JITTER: Final = 1.5  # numbers of one column: centres this close (digits and widths vary)
+
+
+def _values_line(text: str) -> bool:
+    """A line of numbers, not of column names: it has digits, or a word printed for zero standing
+    alone ('政府集中采购      -')."""
+    return _HAS_DIGIT.search(text) is not None or any(w in ZERO_WORDS for w in _WORD.findall(text))
 
 
 @dataclass(slots=True, init=False)
@@ -49,7 +56,7 @@ def _blocks(units: list[Unit], words: Callable[[Unit], list[_Token] | None]) -> 
     run: list[_Token] = []
     last = -1
     for unit in units:
-        found = None if _HAS_DIGIT.search(unit.text) else words(unit)
+        found = None if _values_line(unit.text) else words(unit)
         if found is None:
             if run:
                 blocks.append((last, run))

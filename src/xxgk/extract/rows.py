@@ -147,9 +147,10 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
             continue
         if kind == "num":
             nxt = raw[i + 1][1] if i + 1 < len(raw) and raw[i + 1][0] == "text" else ""
-            if _digit_run(tok) and _marker_stop_at(text, pos + len(tok)):
-                if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'
-                    out.append(("value", tok[:-1], pos))
+            signed = tok[:1] in MINUS
+            if _digit_run(tok[1:] if signed else tok) and _marker_stop_at(text, pos + len(tok)):
+                if len(tok) > 1:  # '00000002.其他…' = value '0000000' + marker '2.'; '-52.' = '-5' + '2.'
+                    out.append(("glued" if signed and len(tok) > 2 else "value", tok[:-1], pos))
                 out.append(("text", tok[-1], pos))
                 continue
             if nxt.startswith("年") and _ends_in_year(tok):  # '…结转下年度继续办理20000022025年，我局…'
@@ -252,6 +253,24 @@ def dash_zeros(row: LogicalRow) -> None:
     digits the next cell ('91-1-92' = 91 · 0 · 1 · 0 · 92): no count there is negative."""
     if any(slot.glued for slot in row.slots):
         row.slots, row._values = dash_variant(row.slots)[0], None
+
+
+def split_dash_runs(row: LogicalRow, arity: int) -> None:
+    """'政府集中采购 --' under two columns: a run of dashes that is one zero word ('--', '——') is read
+    as one dash per cell where that, and only that, gives the row as many cells as it has."""
+    runs = [s for s in row.values if len(s.raw) > 1 and s.raw in ZERO_WORDS]
+    if row.explicit or not runs:
+        return
+    cells = sum(s.digits if s.splittable else 1 for s in row.values)
+    if cells >= arity or cells + sum(len(s.raw) - 1 for s in runs) != arity:
+        return
+    slots: list[Slot] = []
+    for slot in row.slots:
+        if slot in runs:
+            slots += [Slot(ch, Decimal(0), None, slot.prov) for ch in slot.raw]
+        else:
+            slots.append(slot)
+    row.slots, row._values = slots, None
 
 
 def dash_variant(slots: list[Slot]) -> tuple[list[Slot], list[int]]:

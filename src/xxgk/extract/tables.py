@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from xxgk.extract.columns import column_guides, grid_guides
@@ -23,7 +22,7 @@ from xxgk.extract.readings import (
     unreadable,
     weighable_blank_splits,
 )
-from xxgk.extract.rows import LogicalRow, Slot, dash_variant, dash_zeros, units_to_rows
+from xxgk.extract.rows import LogicalRow, Slot, dash_zeros, split_dash_runs, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.splits import UNPLACED, apart
 from xxgk.extract.template import TableSpec, Template
@@ -152,32 +151,22 @@ def _choices(
     grids: dict[int, list[int]],
 ) -> list[RowChoice]:
     out = []
-    dashes = any(slot.raw in ZERO_WORDS for row in mapped.values() for slot in row.values)
     for si, row in sorted(mapped.items()):
         columns = table.rows[si].columns
         local = template.row_identities[_cell_keys(table, si)]
-        signed = tuple(template.columns[c].signed if c in template.columns else False for c in columns)
         if row.values and not row.explicit and numbers_of_no_row(row, table):  # text copied out of order
             readings = [apart(len(columns))]
         else:
-            read = partial(row_readings, arity=len(columns), explicit=row.explicit, guide=guides.get(si))
-            readings = read(row.slots, local=local, grid=grids.get(si))
-            if dashes and any(signed) and any(slot.glued for slot in row.slots):
-                variant, origin = dash_variant(row.slots)
-                readings = _with_dash_readings(readings, read(variant, local=local), origin)
+            readings = row_readings(
+                row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si)
+            )
+        signed = signed_columns(template, columns)
         out.append(RowChoice(_cell_keys(table, si), plausible_signs(readings, signed)))
     return out
 
 
-def _with_dash_readings(readings: list[Reading], dashed: list[Reading], origin: list[int]) -> list[Reading]:
-    """A signed row of a table that prints zeros as dashes: '12-335' may be 12 · -3 · 35 or
-    12 · 0 · 335 — both readings stand, for the identities or an abstention to settle."""
-    for reading in dashed:
-        reading.sources = tuple(None if s is None else origin[s] for s in reading.sources)
-    known = [r for r in readings if not r.unknown]
-    seen = {r.values for r in known}
-    extra = [r for r in dashed if not r.unknown and r.values not in seen]
-    return known + extra if known or extra else readings
+def signed_columns(template: Template, columns: tuple[str, ...]) -> tuple[bool, ...]:
+    return tuple(template.columns[c].signed if c in template.columns else False for c in columns)
 
 
 def _confirm_all(read: ReadTable, template: Template, hints: dict[str, set[Decimal]]) -> None:
@@ -195,12 +184,14 @@ def _confirm_all(read: ReadTable, template: Template, hints: dict[str, set[Decim
             _add_blank_splits(choice, row, local)
 
 
-def _shows_blanks(row: LogicalRow, arity: int) -> bool:
+def shows_blanks(row: LogicalRow, arity: int) -> bool:
     """A row printed with no number, or with fewer plain digits than cells: the table leaves cells
-    blank. (A decimal or otherwise unsplittable token may stand for several cells: no evidence.)"""
+    blank; a zero printed as a word is one cell. (A decimal or otherwise unsplittable token may stand
+    for several cells: no evidence.)"""
     if not row.values:
         return True
-    return all(s.splittable for s in row.values) and sum(s.digits for s in row.values) < arity
+    countable = all(s.splittable or s.raw in ZERO_WORDS for s in row.values)
+    return countable and sum(s.digits for s in row.values) < arity
 
 
 def _settle_alone(choice: RowChoice, row: LogicalRow, hints: dict[str, set[Decimal]]) -> None:
@@ -328,13 +319,14 @@ def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadT
         mapped = {si: read.rows[o] for si, o in read.spec_to_obs.items()}
         read.mapped, read.column_extras = drop_subtotal_columns(units, table, mapped)
     for si, row in read.mapped.items():
-        if not any(template.columns[c].signed for c in table.rows[si].columns if c in template.columns):
+        split_dash_runs(row, len(table.rows[si].columns))
+        if not any(signed_columns(template, table.rows[si].columns)):
             dash_zeros(row)
     guides = column_guides(units, table, template.columns, read.mapped)
     grids = grid_guides(units, table, template.columns, read.mapped)
     read.choices = _choices(table, template, read.mapped, guides, grids)
     read.shows_blanks = any(
-        _shows_blanks(row, len(choice.keys))
+        shows_blanks(row, len(choice.keys))
         for choice, (_, row) in zip(read.choices, sorted(read.mapped.items()), strict=True)
     )
     return read

@@ -87,12 +87,16 @@ class Unit:
         self.section, self.heading = None, ""
 
 
+# a table's last cell, a zero printed as a dash or a slash, may run into the next heading ('－三、收到…')
+_ZERO_MARKS: Final = r"\-—–－/／"
+
+
 def _heading_pattern() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
     bare = "|".join(BARE_MARKED)
     return re.compile(
-        rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％]))[#*\s]*"
+        rf"(?:^|(?<=[\s。；：:）)\]】\d元件项%％{_ZERO_MARKS}]))[#*\s]*"
         rf"(?P<marker>[{_CN}][、.．]|第[{_CN}]部分[、:：]?|[{_CN}](?={bare}))\s*\**\s*"
         rf"(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})[^\s。，,；]{{0,8}}?(?:情况|事项|措施)?)"
     )
@@ -109,7 +113,7 @@ def _glued_heading_pattern() -> re.Pattern[str]:
     cores = sorted({c for _, cs in SECTIONS for c in cs if len(c) >= GLUED_CORE_MIN}, key=len, reverse=True)
     alt = "|".join(re.escape(c) for c in cores)
     return re.compile(
-        rf"(?<=[\u4e00-\u9fff])(?P<marker>[{_CN}]、)(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})(?:情况|事项)?)"
+        rf"(?<=[\u4e00-\u9fff{_ZERO_MARKS}])(?P<marker>[{_CN}]、)(?P<title>[^\s。，,；、]{{0,10}}?(?:{alt})(?:情况|事项)?)"
     )
 
 

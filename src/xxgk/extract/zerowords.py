@@ -14,6 +14,7 @@ from typing import Final
 _ZERO_CHARS: Final = frozenset("-—–－/／无")  # each alone a word printed for a zero cell (ZERO_WORDS)
 # the template's words that open with 无 (（四）无法提供, 申请人无正当理由…): there 无 is no zero cell
 _WU_WORDS: Final = ("法", "正当")
+_WU_AFTER: Final = ("申请人", "）", ")", ".", "、")  # what those words follow in the template's labels
 # zero words between two labels; not the slash of 本年增/减 (a 2019 header)
 _INNER_ZEROS: Final = re.compile(r"[-—–－]+|[/／]{2,}|(?<!增)[/／](?!减)|无+(?!法|正当)")
 
@@ -31,8 +32,8 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     while head and tok[head - 1] == "无" and tok[head:].startswith(_WU_WORDS):
         head -= 1
     tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
-    if tail == 1 and tok[-1] == "无" and pos + len(tok) == len(text):  # 1.申请人无 | 正当理由…, wrapped
-        tail = 0
+    if tail == 1 and tok[-1] == "无" and pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER):
+        tail = 0  # '1.申请人无' | '正当理由…': a label wrapped inside a template word
     stop = len(tok) - tail
     inner = [m for m in _INNER_ZEROS.finditer(tok, head, stop) if m.start() > 0 and m.end() < stop]
     if not head and not tail and not inner:

@@ -56,10 +56,12 @@ def _has_markdown_tables(lines: list[str]) -> bool:
     return any("|" in line and "-" in line and _PIPE_SEPARATOR.match(line) for line in lines)
 
 
-def _dashes(line: str) -> bool:
-    """'| - | - | - |' after a table's delimiter row: a row of zero cells printed as dashes, not a
-    second delimiter (GFM has one, under the header; converters write it '---')."""
-    return all(part.strip() in ("-", "--") for part in _pipe_parts(line))
+def _dash_cells(line: str, delimited: bool) -> bool:
+    """'| - |  | - |' is cells, zeros printed as dashes among blanks, not a delimiter row: a delimiter
+    cell is never empty, and GFM has one delimiter row, under the header, that converters write '---'
+    (so '| - | - |' after it is a row of zeros too)."""
+    parts = [part.strip() for part in _pipe_parts(line)]
+    return "" in parts or (delimited and all(part in ("-", "--") for part in parts))
 
 
 def _one_cell(line: str) -> bool:
@@ -135,7 +137,7 @@ def _grid(lines: list[str], start: int, end: int, kind: str, table_no: int) -> T
     else:
         delimited = False
         for i in nonblank:
-            if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]) and not (delimited and _dashes(lines[i])):
+            if kind == "pipe" and _PIPE_SEPARATOR.match(lines[i]) and not _dash_cells(lines[i], delimited):
                 delimited = True
                 continue
             if is_page_footer(lines[i]):  # its pattern reads tabs as the spaces they stand for
