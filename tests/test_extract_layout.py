@@ -712,3 +712,17 @@ def test_a_run_of_dashes_fills_the_cells_it_alone_can_fill():
     (row,) = units_to_rows([_text_unit("行政许可 3 —— 5", 1)])
     split_dash_runs(row, 3)
     assert [s.raw for s in row.values] == ["3", "——", "5"]
+
+
+def test_a_minus_set_apart_is_a_dash_where_the_row_lacks_a_cell_without_it():
+    """'行政规范性文件 -11' under 本年制发 · 本年废止 · 现行有效 (no signed column): 0 · 1 · 1."""
+    from xxgk.api import parse_text
+
+    rng = random.Random(11)
+    record = random_record(rng)
+    record["proactive"]["normative_documents"] = {"issued": 0, "repealed": 1, "in_force": 1}
+    text = render(record, "webtext", rng, distortions=()).text
+    printed, n = re.subn(r"(规范性文件)\s*011(?=\D)", r"\1 -11 ", text)
+    assert n == 1
+    row = parse_text(printed)["proactive"]["normative_documents"]
+    assert (row["issued"], row["repealed"], row["in_force"]) == (0, 1, 1)

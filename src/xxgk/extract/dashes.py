@@ -1,7 +1,8 @@
 """Zeros printed as dashes in a table with a signed column (2019 表二's 本年增/减).
 
 In web text the cells of a row run together, so a dash for a zero cell glued to the digits after it
-looks like a minus sign: '行政处罚2-2' under 上一年项目数量 · 本年增/减 · 处理决定数量 is 2 · -2 and a blank,
+looks like a minus sign — and so may one set apart where the row lacks a cell ('行政事业性收费 -8'):
+'行政处罚2-2' under 上一年项目数量 · 本年增/减 · 处理决定数量 is 2 · -2 and a blank,
 or 2 · 0 · 2. Where no column is signed the minus can only be a dash (rows.dash_zeros, in read_table).
 Where one is, both readings stand — but only in a report that prints zeros as dashes somewhere, as
 the whole table must be read before that is known: once every table is read, `admit_dashes` adds the
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from xxgk.extract.numbers import ZERO_WORDS
 from xxgk.extract.readings import Reading, plausible_signs, row_readings
-from xxgk.extract.rows import LogicalRow, dash_variant
+from xxgk.extract.rows import LogicalRow, dash_variant, mark_short_minus
 from xxgk.extract.tables import ReadTable, shows_blanks, signed_columns
 from xxgk.extract.template import Template
 
@@ -30,6 +31,7 @@ def admit_dashes(read: ReadTable, template: Template) -> None:
     for choice, (si, row) in zip(read.choices, sorted(read.mapped.items()), strict=True):
         arity = len(choice.keys)
         signed = signed_columns(template, read.table.rows[si].columns)
+        mark_short_minus(row, arity)
         if row.explicit or not any(signed) or not any(slot.glued for slot in row.slots):
             blanks = blanks or shows_blanks(row, arity)
             continue

@@ -248,11 +248,25 @@ def _run_value(raw: str) -> Decimal:
     return -Decimal(plain) if raw[:1] in MINUS else Decimal(plain)
 
 
-def dash_zeros(row: LogicalRow) -> None:
+def dash_zeros(row: LogicalRow, arity: int) -> None:
     """In a row with no signed column, a minus in a run of cells is a zero cell printed as a dash, its
-    digits the next cell ('91-1-92' = 91 · 0 · 1 · 0 · 92): no count there is negative."""
+    digits the next cell ('91-1-92' = 91 · 0 · 1 · 0 · 92): no count there is negative. So is one set
+    apart by spaces ('规范性文件 -11' = 0 · 1 · 1) where the row lacks cells without it."""
+    mark_short_minus(row, arity)
     if any(slot.glued for slot in row.slots):
         row.slots, row._values = dash_variant(row.slots)[0], None
+
+
+def mark_short_minus(row: LogicalRow, arity: int) -> None:
+    """A minus set apart by spaces may be a dash too, in a row of text that lacks cells without it."""
+    if not row.explicit and _most_cells(row) < arity:
+        for slot in row.values:
+            slot.glued = slot.glued or (slot.raw[:1] in MINUS and slot.splittable and not slot.whole)
+
+
+def _most_cells(row: LogicalRow) -> int:
+    """The most cells the row's numbers can fill: a digit each in runs, one for any other token."""
+    return sum(s.digits if s.splittable else 1 for s in row.values)
 
 
 def split_dash_runs(row: LogicalRow, arity: int) -> None:
@@ -261,7 +275,7 @@ def split_dash_runs(row: LogicalRow, arity: int) -> None:
     runs = [s for s in row.values if len(s.raw) > 1 and s.raw in ZERO_WORDS]
     if row.explicit or not runs:
         return
-    cells = sum(s.digits if s.splittable else 1 for s in row.values)
+    cells = _most_cells(row)
     if cells >= arity or cells + sum(len(s.raw) - 1 for s in runs) != arity:
         return
     slots: list[Slot] = []

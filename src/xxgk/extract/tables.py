@@ -321,7 +321,7 @@ def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadT
     for si, row in read.mapped.items():
         split_dash_runs(row, len(table.rows[si].columns))
         if not any(signed_columns(template, table.rows[si].columns)):
-            dash_zeros(row)
+            dash_zeros(row, len(table.rows[si].columns))
     guides = column_guides(units, table, template.columns, read.mapped)
     grids = grid_guides(units, table, template.columns, read.mapped)
     read.choices = _choices(table, template, read.mapped, guides, grids)
