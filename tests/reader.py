@@ -27,8 +27,10 @@ Value = Decimal | None
 
 # one printed number: a sign, no leading zeros, thousands grouped or not, decimals and a money unit;
 # or a word printed for zero (a dash, a slash, 无)
-ZERO_WORDS = ("-", "—", "－", "/", "／", "无")
-NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,2}(?:[,，]\d{3})+|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?|[-—－/／无]")
+ZERO_WORDS = ("-", "—", "——", "－", "/", "／", "无")
+NUMBER = re.compile(
+    r"-?(?:0|[1-9]\d{0,2}(?:[,，]\d{3})+|[1-9]\d*)(?:\.\d+)?(?:\s*(?:万元|元))?|——|[-—－/／无]"
+)
 
 
 def parse(text: str) -> Value:

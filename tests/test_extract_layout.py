@@ -704,7 +704,7 @@ def test_a_run_of_dashes_fills_the_cells_it_alone_can_fill():
     """'政府集中采购 --' under 采购项目数量 · 采购总金额: two zeros; '——' where a row has its cells stays one."""
     rows = _labels_and_values("政府集中采购 -- 三、收到")
     assert rows[0][0] == "政府集中采购" and rows[0][1] == [0]  # one word until the table says two cells
-    from xxgk.extract.rows import split_dash_runs
+    from xxgk.extract.dashrows import split_dash_runs
 
     (row,) = units_to_rows([_text_unit("政府集中采购 --", 1)])
     split_dash_runs(row, 2)
@@ -726,3 +726,19 @@ def test_a_minus_set_apart_is_a_dash_where_the_row_lacks_a_cell_without_it():
     assert n == 1
     row = parse_text(printed)["proactive"]["normative_documents"]
     assert (row["issued"], row["repealed"], row["in_force"]) == (0, 1, 1)
+
+
+@pytest.mark.parametrize("dash", ["——", "—"])
+def test_dashes_run_together_are_read_as_the_report_prints_them(dash):
+    """'5——————————5' is five zero cells where the report's dashes all come in pairs (an input method's
+    '——'), '5—————5' five where it prints one '—' each."""
+    from xxgk.api import parse_text
+
+    rng = random.Random(13)
+    record = random_record(rng)
+    printed = (5, 0, 0, 0, 0, 0, 5)
+    record["requests"]["new_received"] = dict(zip(_APPLICANTS, printed, strict=True))
+    text = render(record, "webtext", rng, distortions=()).text
+    assert "5000005" in text and "—" not in text
+    got = parse_text(text.replace("5000005", "5" + dash * 5 + "5"))["requests"]["new_received"]
+    assert tuple(got[c] for c in _APPLICANTS) == printed

@@ -17,6 +17,7 @@ from xxgk.extract.sections import extract_sections
 from xxgk.extract.tables import TableResult, read_table, solve_table
 from xxgk.extract.template import Template, load_template
 from xxgk.extract.units import Unit, document_to_units
+from xxgk.extract.zerowords import dash_pairs
 from xxgk.model import Document
 
 SCHEMA_VERSION: Final = 1
@@ -110,11 +111,13 @@ def _extract_tables(result: Extraction, template: Template, guide: dict[str, set
     """Every table found. A report that leaves cells blank in one table may leave them blank in any:
     all are read first, then solved knowing whether any of them shows blank cells."""
     regions = result.regions
-    read = [
-        read_table(result.units[regions[t.key].start : regions[t.key].end], t, template)
+    units = {
+        t.key: result.units[regions[t.key].start : regions[t.key].end]
         for t in template.tables
         if t.key in regions
-    ]
+    }
+    pairs = dash_pairs([unit.text for region in units.values() for unit in region])
+    read = [read_table(units[t.key], t, template, pairs) for t in template.tables if t.key in units]
     dashes = any(prints_dashes(r) for r in read)
     for r in read if dashes else ():
         admit_dashes(r, template)

@@ -1,9 +1,9 @@
 """Zeros printed as dashes in a table with a signed column (2019 表二's 本年增/减).
 
 In web text the cells of a row run together, so a dash for a zero cell glued to the digits after it
-looks like a minus sign — and so may one set apart where the row lacks a cell ('行政事业性收费 -8'):
+looks like a minus sign — and in a report that prints dashes so may any minus ('行政事业性收费 -8'):
 '行政处罚2-2' under 上一年项目数量 · 本年增/减 · 处理决定数量 is 2 · -2 and a blank,
-or 2 · 0 · 2. Where no column is signed the minus can only be a dash (rows.dash_zeros, in read_table).
+or 2 · 0 · 2. Where no column is signed the minus can only be a dash (dashrows.dash_zeros, in read_table).
 Where one is, both readings stand — but only in a report that prints zeros as dashes somewhere, as
 the whole table must be read before that is known: once every table is read, `admit_dashes` adds the
 dash readings, for the identities, the prose's figures or an abstention to settle; and where no
@@ -12,9 +12,11 @@ table shows a blank cell, a reading that needs one gives way to the dashes (`fil
 
 from __future__ import annotations
 
+from xxgk.extract.dashrows import dash_variant
+from xxgk.extract.labels import MINUS
 from xxgk.extract.numbers import ZERO_WORDS
 from xxgk.extract.readings import Reading, plausible_signs, row_readings
-from xxgk.extract.rows import LogicalRow, dash_variant, mark_short_minus
+from xxgk.extract.rows import LogicalRow
 from xxgk.extract.tables import ReadTable, shows_blanks, signed_columns
 from xxgk.extract.template import Template
 
@@ -31,7 +33,8 @@ def admit_dashes(read: ReadTable, template: Template) -> None:
     for choice, (si, row) in zip(read.choices, sorted(read.mapped.items()), strict=True):
         arity = len(choice.keys)
         signed = signed_columns(template, read.table.rows[si].columns)
-        mark_short_minus(row, arity)
+        if not (row.explicit or not any(signed) or any(r.how == "aligned" for r in choice.readings)):
+            _any_minus_may_be_a_dash(row)
         if row.explicit or not any(signed) or not any(slot.glued for slot in row.slots):
             blanks = blanks or shows_blanks(row, arity)
             continue
@@ -41,6 +44,13 @@ def admit_dashes(read: ReadTable, template: Template) -> None:
         dashed_row = LogicalRow(row.label, row.last_label, variant, row.prov)
         blanks = blanks or (shows_blanks(row, arity) and shows_blanks(dashed_row, arity))
     read.shows_blanks = blanks
+
+
+def _any_minus_may_be_a_dash(row: LogicalRow) -> None:
+    """In a report that prints dashes, a minus in a row of text not placed by its columns' positions
+    may be a dash ('其他对外管理服务事项 -132，300' = 0 · 1 · 32,300 as well as -1 · 3 · 2,300)."""
+    for slot in row.values:
+        slot.glued = slot.glued or (slot.raw[:1] in MINUS and slot.splittable and not slot.whole)
 
 
 def _merged(readings: list[Reading], dashed: list[Reading], origin: list[int]) -> list[Reading]:

@@ -228,13 +228,13 @@ def _cell_pieces(unit: Unit) -> list[tuple[str, str, Provenance]]:
 
 
 def _add_value(row: LogicalRow, raw: str, prov: Provenance, kind: str = "value") -> bool:
-    slot = _value_slot(raw, prov, kind)
+    slot = value_slot(raw, prov, kind)
     if slot is not None:
         row.slots.append(slot)
     return slot is not None
 
 
-def _value_slot(raw: str, prov: Provenance, kind: str = "value") -> Slot | None:
+def value_slot(raw: str, prov: Provenance, kind: str = "value") -> Slot | None:
     """A value piece as a slot ('whole': it filled its cell alone), or None when it is no number."""
     whole = kind == "whole"
     ok, value, unit = parse_value(raw)
@@ -246,61 +246,6 @@ def _value_slot(raw: str, prov: Provenance, kind: str = "value") -> Slot | None:
 def _run_value(raw: str) -> Decimal:
     plain = "".join(ch for ch in raw if ch.isdigit())
     return -Decimal(plain) if raw[:1] in MINUS else Decimal(plain)
-
-
-def dash_zeros(row: LogicalRow, arity: int) -> None:
-    """In a row with no signed column, a minus in a run of cells is a zero cell printed as a dash, its
-    digits the next cell ('91-1-92' = 91 · 0 · 1 · 0 · 92): no count there is negative. So is one set
-    apart by spaces ('规范性文件 -11' = 0 · 1 · 1) where the row lacks cells without it."""
-    mark_short_minus(row, arity)
-    if any(slot.glued for slot in row.slots):
-        row.slots, row._values = dash_variant(row.slots)[0], None
-
-
-def mark_short_minus(row: LogicalRow, arity: int) -> None:
-    """A minus set apart by spaces may be a dash too, in a row of text that lacks cells without it."""
-    if not row.explicit and _most_cells(row) < arity:
-        for slot in row.values:
-            slot.glued = slot.glued or (slot.raw[:1] in MINUS and slot.splittable and not slot.whole)
-
-
-def _most_cells(row: LogicalRow) -> int:
-    """The most cells the row's numbers can fill: a digit each in runs, one for any other token."""
-    return sum(s.digits if s.splittable else 1 for s in row.values)
-
-
-def split_dash_runs(row: LogicalRow, arity: int) -> None:
-    """'政府集中采购 --' under two columns: a run of dashes that is one zero word ('--', '——') is read
-    as one dash per cell where that, and only that, gives the row as many cells as it has."""
-    runs = [s for s in row.values if len(s.raw) > 1 and s.raw in ZERO_WORDS]
-    if row.explicit or not runs:
-        return
-    cells = _most_cells(row)
-    if cells >= arity or cells + sum(len(s.raw) - 1 for s in runs) != arity:
-        return
-    slots: list[Slot] = []
-    for slot in row.slots:
-        if slot in runs:
-            slots += [Slot(ch, Decimal(0), None, slot.prov) for ch in slot.raw]
-        else:
-            slots.append(slot)
-    row.slots, row._values = slots, None
-
-
-def dash_variant(slots: list[Slot]) -> tuple[list[Slot], list[int]]:
-    """The slots with each glued minus read as a dash for a zero cell, and the index in `slots` that
-    each new slot comes from."""
-    out: list[Slot] = []
-    origin: list[int] = []
-    for i, slot in enumerate(slots):
-        digits = _value_slot(slot.raw[1:], slot.prov) if slot.glued else None
-        if digits is None:
-            out.append(slot)
-            origin.append(i)
-        else:
-            out += [Slot(slot.raw[:1], Decimal(0), None, slot.prov), digits]
-            origin += [i, i]
-    return out, origin
 
 
 def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) -> list[LogicalRow]:

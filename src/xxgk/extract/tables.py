@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from xxgk.extract.columns import column_guides, grid_guides
+from xxgk.extract.dashrows import prepare_row
 from xxgk.extract.extras import added_rows, drop_subtotal_columns
 from xxgk.extract.match import data_rows, match_rows, numbers_of_no_row
 from xxgk.extract.naming import is_header
@@ -22,7 +23,7 @@ from xxgk.extract.readings import (
     unreadable,
     weighable_blank_splits,
 )
-from xxgk.extract.rows import LogicalRow, Slot, dash_zeros, split_dash_runs, units_to_rows
+from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice, Solution, solve
 from xxgk.extract.splits import UNPLACED, apart
 from xxgk.extract.template import TableSpec, Template
@@ -306,8 +307,11 @@ class ReadTable:
         self.shows_blanks, self.scrambled = False, False
 
 
-def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadTable:
-    """Rows of the table's region, mapped onto the template, and their readings."""
+def read_table(
+    units: list[Unit], table: TableSpec, template: Template, dash_pairs: bool = False
+) -> ReadTable:
+    """Rows of the table's region, mapped onto the template, and their readings. `dash_pairs`: the
+    report prints '——' for a zero cell (zerowords.dash_pairs)."""
     logical = units_to_rows(units)  # tokenise the region once
     read = ReadTable(table, units, data_rows(logical, table))
     if table.flow:
@@ -319,9 +323,8 @@ def read_table(units: list[Unit], table: TableSpec, template: Template) -> ReadT
         mapped = {si: read.rows[o] for si, o in read.spec_to_obs.items()}
         read.mapped, read.column_extras = drop_subtotal_columns(units, table, mapped)
     for si, row in read.mapped.items():
-        split_dash_runs(row, len(table.rows[si].columns))
-        if not any(signed_columns(template, table.rows[si].columns)):
-            dash_zeros(row, len(table.rows[si].columns))
+        columns = table.rows[si].columns
+        prepare_row(row, len(columns), any(signed_columns(template, columns)), dash_pairs)
     guides = column_guides(units, table, template.columns, read.mapped)
     grids = grid_guides(units, table, template.columns, read.mapped)
     read.choices = _choices(table, template, read.mapped, guides, grids)

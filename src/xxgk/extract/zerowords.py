@@ -61,3 +61,14 @@ def in_a_run(text: str, pos: int, n: int) -> bool:
     before = text[pos - 1] if pos else " "
     after = text[pos + n] if pos + n < len(text) else " "
     return not (before.isspace() and after.isspace())
+
+
+_EM_DASHES: Final = re.compile("—+")
+
+
+def dash_pairs(texts: list[str]) -> bool:
+    """The report prints '——' for a zero cell (what a Chinese input method types for a dash): its
+    tables hold em dashes, and always an even number together. Run together, '————' is then two
+    cells, not four."""
+    runs = [len(m.group()) for text in texts for m in _EM_DASHES.finditer(text)]
+    return bool(runs) and all(n % 2 == 0 for n in runs)

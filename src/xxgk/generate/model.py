@@ -20,8 +20,9 @@ APPEAL_LEAVES = ("结果维持", "结果纠正", "其他结果", "尚未审结",
 APPEAL_GROUP_LABELS = ("行政复议", "未经复议直接起诉", "复议后起诉")
 NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 _CN = "一二三四五六七八九"
-# what reports print for a zero cell instead of 0 (record.md: each reads as 0)
-ZERO_WORDS = ("-", "—", "－", "/", "／", "无")
+# what reports print for a zero cell instead of 0 (record.md: each reads as 0); '——' is what a Chinese
+# input method types for a dash
+ZERO_WORDS = ("-", "—", "——", "－", "/", "／", "无")
 
 
 @dataclass(frozen=True, slots=True)
