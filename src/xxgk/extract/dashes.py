@@ -12,8 +12,7 @@ table shows a blank cell, a reading that needs one gives way to the dashes (`fil
 
 from __future__ import annotations
 
-from xxgk.extract.dashrows import dash_variant
-from xxgk.extract.labels import MINUS
+from xxgk.extract.dashrows import dash_variant, mark_minus_as_dash
 from xxgk.extract.numbers import ZERO_WORDS
 from xxgk.extract.readings import Reading, plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow
@@ -27,15 +26,18 @@ def prints_dashes(read: ReadTable) -> bool:
 
 
 def admit_dashes(read: ReadTable, template: Template) -> None:
-    """Add the dash readings of each signed row holding a glued minus; the table shows blank cells
-    only if a row lacks cells whichever way its minus signs are read."""
+    """Add the dash readings of each signed row of text whose minus signs may be dashes — all of
+    them, unless the layout placed the row's numbers by column positions ('其他对外管理服务事项
+    -132，300' is 0 · 1 · 32,300 too). The table shows blank cells only if a row lacks cells whichever
+    way its minus signs are read."""
     blanks = False
     for choice, (si, row) in zip(read.choices, sorted(read.mapped.items()), strict=True):
         arity = len(choice.keys)
         signed = signed_columns(template, read.table.rows[si].columns)
-        if not (row.explicit or not any(signed) or any(r.how == "aligned" for r in choice.readings)):
-            _any_minus_may_be_a_dash(row)
-        if row.explicit or not any(signed) or not any(slot.glued for slot in row.slots):
+        text_row = not row.explicit and any(signed)
+        if text_row and not any(r.how == "aligned" for r in choice.readings):
+            mark_minus_as_dash(row)
+        if not text_row or not any(slot.glued for slot in row.slots):
             blanks = blanks or shows_blanks(row, arity)
             continue
         variant, origin = dash_variant(row.slots)
@@ -44,13 +46,6 @@ def admit_dashes(read: ReadTable, template: Template) -> None:
         dashed_row = LogicalRow(row.label, row.last_label, variant, row.prov)
         blanks = blanks or (shows_blanks(row, arity) and shows_blanks(dashed_row, arity))
     read.shows_blanks = blanks
-
-
-def _any_minus_may_be_a_dash(row: LogicalRow) -> None:
-    """In a report that prints dashes, a minus in a row of text not placed by its columns' positions
-    may be a dash ('其他对外管理服务事项 -132，300' = 0 · 1 · 32,300 as well as -1 · 3 · 2,300)."""
-    for slot in row.values:
-        slot.glued = slot.glued or (slot.raw[:1] in MINUS and slot.splittable and not slot.whole)
 
 
 def _merged(readings: list[Reading], dashed: list[Reading], origin: list[int]) -> list[Reading]:

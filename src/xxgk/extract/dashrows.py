@@ -53,8 +53,15 @@ def dash_zeros(row: LogicalRow, arity: int) -> None:
 def mark_short_minus(row: LogicalRow, arity: int) -> None:
     """A minus set apart by spaces may be a dash too, in a row of text that lacks cells without it."""
     if not row.explicit and _most_cells(row) < arity:
-        for slot in row.values:
-            slot.glued = slot.glued or (slot.raw[:1] in MINUS and slot.splittable and not slot.whole)
+        mark_minus_as_dash(row)
+
+
+def mark_minus_as_dash(row: LogicalRow) -> None:
+    """Read every minus sign before digits of the row (not a number filling its cell) as possibly a
+    dash: `dash_variant` divides it off."""
+    for slot in row.values:
+        if slot.raw[:1] in MINUS and slot.splittable and not slot.whole:
+            slot.glued = True
 
 
 def _most_cells(row: LogicalRow) -> int:

@@ -22,9 +22,9 @@ _INNER_ZEROS: Final = re.compile(r"[-—–－]+|[/／]{2,}|(?<!增)[/／](?!减
 def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     """Zero cells printed as words with nothing between them and the digits or the label around them
     ('17／／／210', '予以公开／2', '…1／（二）部分公开'): the dashes, slashes and 无 opening a text token
-    after a number or a space, and those closing one before a number or a space, one cell each —
-    including '——' (two cells, as it would be two cells' worth of digits; a document with '——' for one
-    zero cell cannot be told apart here). Inside label text, between two labels: see _INNER_ZEROS.
+    after a number or a space, and those closing one before a number or a space, one cell each (a
+    report that types '——' for one is recognised later: dash_pairs). Inside label text, between two
+    labels: see _INNER_ZEROS.
     无 opening a template word stays in the label (无法提供, 无正当理由). [] when the token holds none."""
     before = text[pos - 1] if pos else ""
     after = text[pos + len(tok)] if pos + len(tok) < len(text) else " "
