@@ -118,12 +118,14 @@ def _extract_tables(result: Extraction, template: Template, guide: dict[str, set
     }
     pairs = dash_pairs([unit.text for region in units.values() for unit in region])
     read = [read_table(units[t.key], t, template, pairs) for t in template.tables if t.key in units]
-    dashes = any(prints_dashes(r) for r in read)
-    for r in read if dashes else ():
-        admit_dashes(r, template)
+    dashes = any(prints_dashes(r) for r in read)  # zeros printed as words: a minus may be a dash
+    if dashes:
+        for r in read:
+            admit_dashes(r, template)
     blanks = any(r.shows_blanks for r in read)
-    for r in read if dashes and not blanks else ():
-        fill_without_blanks(r, template)
+    if dashes and not blanks:
+        for r in read:
+            fill_without_blanks(r, template)
     for r in read:
         result.tables[r.table.key] = solve_table(r, template, guide, blanks)
         result.record[r.table.key] = _table_record(template, result.tables[r.table.key])

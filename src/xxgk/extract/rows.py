@@ -166,9 +166,9 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
         if kind == "text" and (split := zero_words_at(text, pos, tok)):
             out.extend(split)
             continue
-        if kind == "num" and tok[:1] in MINUS and in_a_run(text, pos, len(tok)):
-            kind = "glued"
-        out.append(("text" if kind == "text" else "glued" if kind == "glued" else "value", tok, pos))
+        if kind == "num":
+            kind = "glued" if tok[:1] in MINUS and in_a_run(text, pos, len(tok)) else "value"
+        out.append((kind, tok, pos))
     return tuple(out)
 
 
