@@ -634,10 +634,12 @@ def test_template_words_with_a_slash_or_wu_stay_label_text(text, word):
     assert all(0 not in values for _, values in rows)
 
 
-def test_a_wrapped_label_ending_in_wu_keeps_it():
-    """A grid cell '1.申请人无' whose label goes on, '正当理由…', on the next line."""
-    (row,) = units_to_rows([_text_unit("1.申请人无", 1)])
-    assert row.label.endswith("申请人无") and row.values == []
+@pytest.mark.parametrize("line", ["1.申请人无", "1.申请人无正", "无正", "1.申请人无正      0   0   0"])
+def test_a_label_wrapped_inside_a_wu_word_keeps_it(line):
+    """A label cell cut by the end of its line inside 无正当理由 ('1.申请人无' or '1.申请人无正' | '当理由…'):
+    its 无 opens the template's word, it is no zero cell."""
+    (row,) = units_to_rows([_text_unit(line, 1)])
+    assert "无" in row.label and all(s.raw == "0" for s in row.values)
 
 
 def test_a_glued_minus_in_an_unsigned_table_is_a_dash_for_zero():
@@ -742,3 +744,88 @@ def test_dashes_run_together_are_read_as_the_report_prints_them(dash):
     assert "5000005" in text and "—" not in text
     got = parse_text(text.replace("5000005", "5" + dash * 5 + "5"))["requests"]["new_received"]
     assert tuple(got[c] for c in _APPLICANTS) == printed
+
+
+@pytest.mark.parametrize("on_line", [None, 0, 1, 2])
+def test_a_group_label_printed_beside_a_wrapped_row_label_is_not_part_of_it(on_line):
+    """Layout text of a PDF whose 表三 wraps '（六）其他处理' and a long row label on the same lines:
+    '（六）其  2.申请人…缴纳费' / '他处理  用、行政机关…' / '开申请'. The group's words are not the row's
+    ('缴纳费' + '他处理' + '用' names nothing); the row is found printed blank or with its numbers."""
+    lines = [
+        "（六）其            2.申请人逾期未按收费通知要求缴纳费",
+        "他处理              用、行政机关不再处理其政府信息公",
+        "                    开申请",
+        "                    3.其他                        4   0   0   0   0   0   4",
+    ]
+    if on_line is not None:
+        lines[on_line] += "        0   0   0   0   0   0   0"
+    rows = data_rows(units_to_rows([_text_unit(t, n) for n, t in enumerate(lines, 1)]), REQUESTS)
+    spec = match_rows(rows, REQUESTS)
+    keys = {REQUESTS.rows[s].key: rows[o] for s, o in spec.items()}
+    assert set(keys) == {"other.unpaid_fee", "other.other"}
+    assert [s.raw for s in keys["other.other"].values] == ["4", "0", "0", "0", "0", "0", "4"]
+    expected = [] if on_line is None else ["0"] * 7
+    assert [s.raw for s in keys["other.unpaid_fee"].values] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "zeros"),
+    [
+        ("（四）   无", 0),  # '（四）无法提供' wrapped and spread: '（四）   无' | '法提供'
+        ("（四）   无   法   提   供", 0),  # spread evenly across its cell (分散对齐)
+        ("4.申请人   无   正   当   理   由", 0),
+        ("1.本机关不掌握相关政府信息   无   无   3", 2),
+    ],
+)
+def test_a_wu_set_apart_in_a_label_is_no_zero_cell(line, zeros):
+    (row,) = units_to_rows([_text_unit(line, 1)])
+    assert [s.raw for s in row.values].count("无") == zeros
+
+
+def test_a_blank_rows_label_wrapped_down_a_narrow_column_beside_group_labels_is_found():
+    """PDF layout text of a narrow label column: '3.要求提供公开出版物' over three lines, the third beside
+    the group label '（五）不予处理' (itself wrapped); '2.申请人逾期…' over nine lines. Both rows printed
+    blank; each is found, and the group line does not start a row."""
+    lines = [
+        "        3.要求提",
+        "        供公开出",
+        "（五）   不     版物",
+        "予处理",
+        "        4.无正当       0   0   0   0   0   0   0",
+        "        理由大量",
+        "        反复申请",
+        "        2.申请人",
+        *(
+            f"        {p}"
+            for p in ("逾期未按", "收费通知", "要求缴纳", "费用、行", "政机关不", "再处理其", "政府信息")
+        ),
+        "        公开申请",
+        "        3.其他        1   0   0   0   0   0   1",
+    ]
+    rows = data_rows(
+        units_to_rows([_text_unit(t, n, len(t) - len(t.lstrip())) for n, t in enumerate(lines, 1)]), REQUESTS
+    )
+    spec = match_rows(rows, REQUESTS)
+    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    assert keys["not_processed.publication"] == []
+    assert keys["not_processed.excessive"] == ["0"] * 7
+    assert keys["other.unpaid_fee"] == []
+    assert keys["other.other"] == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_a_wrapped_label_whose_first_line_is_a_short_template_word_joins_its_lines():
+    """'2.其他' over '法律行政法' / '规禁止公开' in a narrow column: the first line alone reads as 其他
+    (3.其他, matched by that word exactly), but the lines after it name 2.其他法律行政法规禁止公开."""
+    lines = [
+        "        2. 其他          5   0   0   0   0   0   5",
+        "        法律行政法",
+        "        规禁止公开",
+        "        3. 危及“三安全   0   0   0   0   0   0   0",
+        "        一稳定”",
+        "        3.其他           1   0   0   0   0   0   1",
+    ]
+    rows = data_rows(units_to_rows([_text_unit(t, n, 8) for n, t in enumerate(lines, 1)]), REQUESTS)
+    spec = match_rows(rows, REQUESTS)
+    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    assert keys["withheld.law_prohibited"] == ["5", "0", "0", "0", "0", "0", "5"]
+    assert keys["other.other"] == ["1", "0", "0", "0", "0", "0", "1"]

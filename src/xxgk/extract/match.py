@@ -16,6 +16,9 @@ from xxgk.extract.runon import split_heading_tails, split_run_together_labels
 from xxgk.extract.template import RowSpec, TableSpec
 
 FUZZY_MIN: Final = 85
+_GROUP_MARKER: Final = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+_ITEM_MARKER: Final = re.compile(r"\d{1,2}[.、．](?!\d)")
+HEAD_LINES: Final = 8  # label-only lines a blank row's numbered label may continue over
 _NUMBERED: Final = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
 )
@@ -36,6 +39,32 @@ def _joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow])
     return LogicalRow(label, last, body.slots, body.prov, body.explicit)
 
 
+def _column_joined(before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow]) -> LogicalRow | None:
+    """The same lines joined by their last label cells alone, or None where that is the same join: a
+    group label printed on the lines to the left ('（六）其  2.申请人…缴纳费' / '他处理  用、行政机关…')
+    is not part of the row's label, and '缴纳费' + '他处理' + '用' would name nothing."""
+    pieces = [*before, body, *after]
+    if all(p.last_label == p.label or not p.last_label for p in pieces):
+        return None
+    label = "".join(p.last_label or p.label for p in pieces)
+    return LogicalRow(label, label, body.slots, body.prov, body.explicit)
+
+
+def _best_join(
+    before: list[LogicalRow], body: LogicalRow, after: list[LogicalRow], table: TableSpec
+) -> tuple[LogicalRow, int]:
+    """The join of these lines and how well it names a row: whole lines, or their label cells in the
+    row's own column where only that names one better."""
+    joined = _joined(before, body, after)
+    score = _naming_score(joined, table)
+    column = _column_joined(before, body, after)
+    if column is not None:
+        column_score = _naming_score(column, table)
+        if column_score > score:
+            return column, column_score
+    return joined, score
+
+
 def _naming_score(row: LogicalRow, table: TableSpec) -> int:
     return top_score(label_scores(row, table))
 
@@ -45,7 +74,9 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     ('5.要求行政机' + '关确认或重新出具已获取信息'; or head lines above a value line). A row whose
     label names no template row takes up to three label-only lines before and/or after it (those
     after must not start a new numbered row) when the joined label names one; the join with the
-    fewest lines wins, then the best-naming one, then lines after before lines before."""
+    fewest lines wins, then the best-naming one, then lines after before lines before. A row named
+    only by a short word the template matches exactly ('2.其他' over '法律行政法' / '规禁止公开': not
+    3.其他) takes the lines after it where they name a row by its own words."""
     out = list(rows)
     i = 0
     while i < len(out):
@@ -53,38 +84,55 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
         head = (  # a blank row's label
             _weak(row) and _starts_numbered(row) and not names_row(row, table) and not is_header(row, table)
         )
-        if not (head or _joinable(row, table)):
+        short = not head and bool(row.values) and _named_by_a_short_word(row, table)
+        if not (head or short or _joinable(row, table)):
             i += 1
             continue
-        before = [] if head or _starts_numbered(row) else _run(out, i, -1, table)
-        after = _run(out, i, 1, table)
-        best: tuple[tuple[int, int, int], int, int, LogicalRow] | None = None
-        for nb in range(len(before) + 1):
-            for na in range(len(after) + 1):
-                if nb + na == 0:
-                    continue
-                pieces = [*before[len(before) - nb :], *after[:na]]
-                joined = _joined(before[len(before) - nb :], row, after[:na])
-                score = _naming_score(joined, table)
-                rank = (nb + na, -score, nb)
-                # a grid row with cells of its own that names its row as well alone is that row printed
-                # blank, not a wrapped label (地方性法规 7 7 7 above a blank 行政规范性文件 row)
-                if any(
-                    p.explicit
-                    and p.slots
-                    and _naming_score(p, table) >= score
-                    and not _runs_on(joined, p, table)
-                    for p in pieces
-                ):
-                    continue
-                if score > 0 and (best is None or rank < best[0]):
-                    best = (rank, nb, na, joined)
+        before = [] if head or short or _starts_numbered(row) else _run(out, i, -1, table)
+        # a blank row's label may wrap over many lines of a narrow column; the fewest that name it win
+        after = _run(out, i, 1, table, HEAD_LINES if head else 3)
+        best = _best_wrap(row, before, after, table, short)
         if best is not None:
-            _, nb, na, joined = best
+            nb, na, joined = best
             out[i - nb : i + na + 1] = [joined]
             i -= nb
         i += 1
     return out
+
+
+def _best_wrap(
+    row: LogicalRow, before: list[LogicalRow], after: list[LogicalRow], table: TableSpec, short: bool
+) -> tuple[int, int, LogicalRow] | None:
+    """(lines before, lines after, joined row) of the best join of `row` with its label-only
+    neighbours (see join_wrapped), None where no join names a row (by its own words, if `short`)."""
+    best: tuple[tuple[int, int, int], int, int, LogicalRow] | None = None
+    for nb in range(len(before) + 1):
+        for na in range(len(after) + 1):
+            if nb + na == 0:
+                continue
+            pieces = [*before[len(before) - nb :], *after[:na]]
+            joined, score = _best_join(before[len(before) - nb :], row, after[:na], table)
+            if short and _named_by_a_short_word(joined, table):
+                continue
+            rank = (nb + na, -score, nb)
+            # a grid row with cells of its own that names its row as well alone is that row printed
+            # blank, not a wrapped label (地方性法规 7 7 7 above a blank 行政规范性文件 row)
+            if any(
+                p.explicit and p.slots and _naming_score(p, table) >= score and not _runs_on(joined, p, table)
+                for p in pieces
+            ):
+                continue
+            if score > 0 and (best is None or rank < best[0]):
+                best = (rank, nb, na, joined)
+    return None if best is None else best[1:]
+
+
+def _named_by_a_short_word(row: LogicalRow, table: TableSpec) -> bool:
+    """The label names rows, and only rows the template matches by an exact short word (其他)."""
+    scores = label_scores(row, table)
+    return top_score(scores) > 0 and all(
+        spec.exact for spec, s in zip(table.rows, scores, strict=True) if s > 0
+    )
 
 
 def _runs_on(joined: LogicalRow, piece: LogicalRow, table: TableSpec) -> bool:
@@ -122,13 +170,23 @@ def _run(rows: list[LogicalRow], i: int, step: int, table: TableSpec, limit: int
         if rows[j].explicit != rows[i].explicit and not rows[i].label:
             break  # a label line beside an unlabelled grid row: printed apart, not one wrapped label
         numbered = _starts_numbered(rows[j])
-        if step > 0 and numbered:  # the next row's own label
+        if step > 0 and numbered and not _beside_group_label(rows[j]):  # the next row's own label
             break
         out.append(rows[j])
         if numbered:  # going up, a numbered line is where this row's label began
             break
         j += step
     return out if step > 0 else out[::-1]
+
+
+def _beside_group_label(row: LogicalRow) -> bool:
+    """A line whose numbered start is a group label printed beside the row above's wrapped label
+    ('（五）   不     版物' under '3.要求提' / '供公开出'): its own label cell opens no row."""
+    return (
+        row.last_label != row.label
+        and _GROUP_MARKER.match(row.label) is not None
+        and _ITEM_MARKER.search(row.label) is None
+    )
 
 
 def _fragment(row: LogicalRow, table: TableSpec) -> bool:

@@ -15,7 +15,7 @@ from typing import Final
 from xxgk.extract.labels import MINUS, normalize, remember
 from xxgk.extract.numbers import ZERO_WORDS, parse_value
 from xxgk.extract.units import Unit
-from xxgk.extract.zerowords import in_a_run, zero_words_at
+from xxgk.extract.zerowords import in_a_run, wu_in_label, zero_words_at
 from xxgk.model import Provenance
 
 # a full-width comma before three digits groups thousands as the ASCII one does ('29，386', typed in
@@ -160,6 +160,9 @@ def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
             if nxt.startswith(_NOT_A_VALUE_AFTER):
                 out.append(("text", tok, pos))
                 continue
+        if kind == "text" and wu_in_label(raw, i):
+            out.append(("text", tok, pos))
+            continue
         if kind == "text" and tok.strip() in ZERO_WORDS and _standalone(text, pos, len(tok)):
             out.append(("value", tok, pos))
             continue
@@ -264,7 +267,9 @@ def pieces_to_rows(pieces: list[tuple[str, str, Provenance]], explicit: bool) ->
             cur.label = normalize("".join(labels))
             piece = normalize(raw)
             if piece.strip("()（）.、"):
-                cur.last_label = piece
+                # a list marker's digits are a token of their own ('2' '.没有现成…'): the piece goes on it
+                glued = cur.last_label.isdigit() and len(cur.last_label) <= 2 and piece[:1] in ".、"
+                cur.last_label = cur.last_label + piece if glued else piece
         elif kind == "margin":
             cur = LogicalRow(prov=prov, explicit=explicit, margin=raw)
             rows.append(cur)

@@ -16,7 +16,8 @@ _ZERO_CHARS: Final = frozenset("-—–－/／无")  # each alone a word printed
 _WU_WORDS: Final = ("法", "正当")
 _WU_AFTER: Final = ("申请人", "）", ")", ".", "、")  # what those words follow in the template's labels
 # zero words between two labels; not the slash of 本年增/减 (a 2019 header)
-_INNER_ZEROS: Final = re.compile(r"[-—–－]+|[/／]{2,}|(?<!增)[/／](?!减)|无+(?!法|正当)")
+# (无 before 法 or 正当, or before 正 where a line's end cuts 无正当 short, opens a template word)
+_INNER_ZEROS: Final = re.compile(r"[-—–－]+|[/／]{2,}|(?<!增)[/／](?!减)|无+(?!法|正当|正$)")
 
 
 def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
@@ -29,7 +30,7 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     before = text[pos - 1] if pos else ""
     after = text[pos + len(tok)] if pos + len(tok) < len(text) else " "
     head = _zero_run(tok) if before.isdigit() or before.isspace() else 0
-    while head and tok[head - 1] == "无" and tok[head:].startswith(_WU_WORDS):
+    while head and tok[head - 1] == "无" and _opens_template_word(tok[head:]):
         head -= 1
     tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
     if tail == 1 and tok[-1] == "无" and pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER):
@@ -47,6 +48,27 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     if at < stop:
         out.append(("text", tok[at:stop], pos + at))
     return out + [("value", ch, pos + stop + i) for i, ch in enumerate(tok[stop:])]
+
+
+_BARE_MARKER: Final = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
+
+
+def wu_in_label(tokens: list[tuple[str, str, int]], i: int) -> bool:
+    """A 无 set apart by spaces that is label text, not a zero cell: after a bare group marker, which no
+    row's label is ('（四）   无' | '法提供': a group label wrapped and spread), or before the rest of a
+    template word ('无 法 提 供', a label spread evenly across its cell: 分散对齐). `tokens`: a line's
+    (kind, text, offset), spaces included."""
+    if tokens[i][1] != "无":
+        return False
+    prev = next((t for kind, t, _ in reversed(tokens[:i]) if kind != "ws"), "")
+    nxt = next((t for kind, t, _ in tokens[i + 1 :] if kind != "ws"), "")
+    return _BARE_MARKER.fullmatch(prev) is not None or nxt.startswith(("法", "正"))
+
+
+def _opens_template_word(rest: str) -> bool:
+    """无 + `rest` opens one of the template's 无 words, whole or cut short by the end of a line ('无正' |
+    '当理由…' is 无正当理由 wrapped, not a zero cell before a label 正…)."""
+    return rest.startswith(_WU_WORDS) or (bool(rest) and any(w.startswith(rest) for w in _WU_WORDS))
 
 
 def _zero_run(tok: str) -> int:

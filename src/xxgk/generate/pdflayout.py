@@ -82,6 +82,7 @@ class _Layout:
         self.valign = rng.choice(("top", "middle", "bottom")) if "valign" in dist else "top"
         self.gap = rng.choice((0, 1)) if rng.random() < 0.5 else 0
         self.indent = rng.randint(0, 6) if "indent" in dist else 0
+        self.group_width = 12
 
     def value_line(self, height: int) -> int:
         return {"top": 0, "middle": (height - 1) // 2, "bottom": height - 1}[self.valign]
@@ -117,21 +118,24 @@ class _Layout:
             depth = max(depth, top + len(pieces))
         return depth + 1
 
-    def _row_lines(self, row: TableRow, narrow: bool) -> tuple[int, int, list[str]]:
-        """(label x, label line width, label lines) of one 表三 row."""
+    def _row_lines(self, row: TableRow, narrow: int | None) -> tuple[int, int, list[str]]:
+        """(label x, label line width, label lines) of one 表三 row; `narrow`: the item labels' width
+        where the label column is narrow (wrapped inside template words: '1.申请人无正' | '当理由…')."""
         if len(row.labels) == 1:
             x = 3 if row.key == "total" else 0
             return x, 30 - x, _chunks(row.labels[0], 30 - x)
         if len(row.labels) == 2:
-            return 3, 26, _chunks(row.labels[1], 12 if narrow else 26)
-        return 16, 13, _chunks(row.labels[2], 10 if narrow else 13)
+            return 3, 26, _chunks(row.labels[1], narrow + 2 if narrow else 26)
+        return 16, 13, _chunks(row.labels[2], narrow or 13)
 
     def requests(self, record: dict[str, Any], style: Style) -> tuple[list[str], list[PrintedRow], list[int]]:
         canvas = Canvas(self.indent)
         spacing = self.rng.randint(5, 8)
         centres = [34 + spacing * j + spacing / 2 for j in range(7)]
         y = self._request_header(canvas, centres, spacing)
-        narrow = "wrap" in self.dist and self.rng.random() < 0.7
+        narrow = self.rng.randint(5, 10) if "wrap" in self.dist and self.rng.random() < 0.7 else None
+        # a narrow group column wraps （六）其他处理 beside the item labels ('（六）其' / '他处理')
+        self.group_width = self.rng.choice((4, 5, 12)) if narrow else 12
         rows, printed, breaks = request_rows(record, style), [], []
         block = [i for i, r in enumerate(rows) if len(r.labels) > 1]
         top = end = y
@@ -163,7 +167,7 @@ class _Layout:
         for k, ch in enumerate(outer):
             canvas.put(start + k, 0, ch)
         for label, line in sub.items():
-            for k, piece in enumerate(_chunks(label, 12)):
+            for k, piece in enumerate(_chunks(label, self.group_width)):
                 canvas.put(line + k, 3, piece)
 
     def appeals(self, record: dict[str, Any], style: Style) -> tuple[list[str], list[PrintedRow]]:

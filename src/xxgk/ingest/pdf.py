@@ -164,8 +164,28 @@ def group_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
         else:
             lines.append(_Line(g.bottom, g.top, [g]))
             tallest = max(tallest, h)
-    ordered = sorted(lines, key=lambda t: -(t.lo + t.hi) / 2)
+    ordered = _absorb_thin_lines(sorted(lines, key=lambda t: -(t.lo + t.hi) / 2))
     return [sorted(line.members, key=lambda g: g.left) for line in ordered]
+
+
+def _absorb_thin_lines(ordered: list[_Line]) -> list[_Line]:
+    """A line whose whole span lies inside a neighbour's is part of it: a thin glyph (一, a dash) met
+    before its line had grown past a high one (the opening quote of “三安全一稳定”) started a line
+    of its own, and 3.危及“三安全一稳定” lost its 一."""
+    out: list[_Line] = []
+    for line in ordered:
+        if out and _inside(line, out[-1]):
+            out[-1].members += line.members
+        elif out and _inside(out[-1], line):
+            line.members += out[-1].members
+            out[-1] = line
+        else:
+            out.append(line)
+    return out
+
+
+def _inside(inner: _Line, outer: _Line) -> bool:
+    return outer.lo <= inner.lo and inner.hi <= outer.hi and (inner.hi - inner.lo) < (outer.hi - outer.lo)
 
 
 def layout_line(line: list[Glyph], unit: float) -> str:
