@@ -634,12 +634,21 @@ def test_template_words_with_a_slash_or_wu_stay_label_text(text, word):
     assert all(0 not in values for _, values in rows)
 
 
-@pytest.mark.parametrize("line", ["1.申请人无", "1.申请人无正", "无正", "1.申请人无正      0   0   0"])
-def test_a_label_wrapped_inside_a_wu_word_keeps_it(line):
-    """A label cell cut by the end of its line inside 无正当理由 ('1.申请人无' or '1.申请人无正' | '当理由…'):
-    its 无 opens the template's word, it is no zero cell."""
+@pytest.mark.parametrize(
+    ("line", "values"),
+    [
+        ("1.申请人无", []),
+        ("1.申请人无正", []),
+        ("无正", []),
+        ("1.申请人无正      0   0   0", ["0"] * 3),
+        ("1、申请人无      1   无   无", ["1", "无", "无"]),
+    ],
+)
+def test_a_label_wrapped_inside_a_wu_word_keeps_it(line, values):
+    """A label cell cut by the end of its line inside 无正当理由 ('1.申请人无' or '1.申请人无正' | '当理由…'),
+    its numbers beside it or not: its 无 opens the template's word, it is no zero cell."""
     (row,) = units_to_rows([_text_unit(line, 1)])
-    assert "无" in row.label and all(s.raw == "0" for s in row.values)
+    assert "无" in row.label and [s.raw for s in row.values] == values
 
 
 def test_a_glued_minus_in_an_unsigned_table_is_a_dash_for_zero():

@@ -33,8 +33,9 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     while head and tok[head - 1] == "无" and _opens_template_word(tok[head:]):
         head -= 1
     tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
-    if tail == 1 and tok[-1] == "无" and pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER):
-        tail = 0  # '1.申请人无' | '正当理由…': a label wrapped inside a template word
+    cut = tok[:-1].endswith("申请人") or (pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER))
+    if tail == 1 and tok[-1] == "无" and cut:
+        tail = 0  # '1.申请人无' | '正当理由…': a label wrapped inside a template word, numbers after or not
     stop = len(tok) - tail
     inner = [m for m in _INNER_ZEROS.finditer(tok, head, stop) if m.start() > 0 and m.end() < stop]
     if not head and not tail and not inner:
