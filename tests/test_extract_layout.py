@@ -642,6 +642,7 @@ def test_template_words_with_a_slash_or_wu_stay_label_text(text, word):
         ("无正", []),
         ("1.申请人无正      0   0   0", ["0"] * 3),
         ("1、申请人无      1   无   无", ["1", "无", "无"]),
+        ("（四）无         1. 本机关不", []),  # the group label （四）无法提供 wrapped beside an item's
     ],
 )
 def test_a_label_wrapped_inside_a_wu_word_keeps_it(line, values):

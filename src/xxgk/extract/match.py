@@ -18,7 +18,7 @@ from xxgk.extract.template import RowSpec, TableSpec
 FUZZY_MIN: Final = 85
 _GROUP_MARKER: Final = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 _ITEM_MARKER: Final = re.compile(r"\d{1,2}[.、．](?!\d)")
-HEAD_LINES: Final = 8  # label-only lines a blank row's numbered label may continue over
+WRAP_LINES: Final = 8  # label-only lines a label may continue over (numbers on its last line, or none)
 _NUMBERED: Final = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d{1,2}[.、](?!\d)|[①-⑨])"
 )
@@ -81,16 +81,21 @@ def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     i = 0
     while i < len(out):
         row = out[i]
+        short = _named_by_a_short_word(row, table)
         head = (  # a blank row's label
-            _weak(row) and _starts_numbered(row) and not names_row(row, table) and not is_header(row, table)
+            _weak(row)
+            and _starts_numbered(row)
+            and (short or not names_row(row, table))
+            and not is_header(row, table)
         )
-        short = not head and bool(row.values) and _named_by_a_short_word(row, table)
+        short = short and (head or bool(row.values))
         if not (head or short or _joinable(row, table)):
             i += 1
             continue
-        before = [] if head or short or _starts_numbered(row) else _run(out, i, -1, table)
-        # a blank row's label may wrap over many lines of a narrow column; the fewest that name it win
-        after = _run(out, i, 1, table, HEAD_LINES if head else 3)
+        # a label may wrap over many lines of a narrow column, its numbers on the last or none; the
+        # fewest lines that name a row win
+        before = [] if head or short or _starts_numbered(row) else _run(out, i, -1, table, WRAP_LINES)
+        after = _run(out, i, 1, table, WRAP_LINES if head else 3)
         best = _best_wrap(row, before, after, table, short)
         if best is not None:
             nb, na, joined = best

@@ -33,7 +33,11 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     while head and tok[head - 1] == "无" and _opens_template_word(tok[head:]):
         head -= 1
     tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
-    cut = tok[:-1].endswith("申请人") or (pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER))
+    cut = (
+        tok[:-1].endswith("申请人")  # 1.申请人无 | 正当理由…
+        or _BARE_MARKER.fullmatch(tok[:-1]) is not None  # （四）无 | 法提供 beside an item's label
+        or (pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER))
+    )
     if tail == 1 and tok[-1] == "无" and cut:
         tail = 0  # '1.申请人无' | '正当理由…': a label wrapped inside a template word, numbers after or not
     stop = len(tok) - tail
