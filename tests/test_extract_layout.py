@@ -839,3 +839,28 @@ def test_a_wrapped_label_whose_first_line_is_a_short_template_word_joins_its_lin
     keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
     assert keys["withheld.law_prohibited"] == ["5", "0", "0", "0", "0", "0", "5"]
     assert keys["other.other"] == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_labels_spread_across_their_cells_name_their_rows():
+    """Word's 分散对齐 spreads a short label over its cell; in a PDF's layout text each character stands
+    apart ('规          章'), the first like a vertical group label's character. The label is read
+    with it: 规章 and 行政许可 are found, and '（ 七 ） 总 计' keeps its numbers — not joined with the
+    blank row after it ('四 、 结 转 …'), which would put them in 结转下年度继续办理."""
+    proactive = load_template("2021").table("proactive")
+    lines = ["规          章        3        0        12", "行    政    许    可          182790"]
+    rows = data_rows(units_to_rows([_text_unit(t, n, 7) for n, t in enumerate(lines, 1)]), proactive)
+    spec = match_rows(rows, proactive)
+    assert {proactive.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()} == {
+        "rules": ["3", "0", "12"],
+        "licensing": ["182790"],
+    }
+    lines = [
+        "3.                其                他",
+        "（          七          ）           总           计  49                                        49",
+        "四    、      结     转     下    年     度     继     续     办     理",
+    ]
+    rows = data_rows(units_to_rows([_text_unit(t, n, 7) for n, t in enumerate(lines, 1)]), REQUESTS)
+    spec = match_rows(rows, REQUESTS)
+    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    assert keys["total"] == ["49", "49"]
+    assert keys.get("carried_forward", []) == []

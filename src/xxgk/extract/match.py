@@ -117,7 +117,8 @@ def _best_wrap(
                 continue
             pieces = [*before[len(before) - nb :], *after[:na]]
             joined, score = _best_join(before[len(before) - nb :], row, after[:na], table)
-            if short and _named_by_a_short_word(joined, table):
+            # after a short word, lines that name a row themselves are that row printed blank
+            if short and (_named_by_a_short_word(joined, table) or any(names_row(p, table) for p in pieces)):
                 continue
             rank = (nb + na, -score, nb)
             # a grid row with cells of its own that names its row as well alone is that row printed

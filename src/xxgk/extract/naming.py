@@ -4,27 +4,38 @@ from __future__ import annotations
 
 from typing import Final
 
-from xxgk.extract.labels import strip_markers
+from xxgk.extract.labels import normalize, strip_markers
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.template import RowSpec, TableSpec
 
 
 def label_score(row: LogicalRow, spec: RowSpec) -> int:
-    """How well a printed label names a template row (0 = not at all); longer cores score higher."""
+    """How well a printed label names a template row (0 = not at all); longer cores score higher.
+    A label spread across its cell (分散对齐: '规   章', '行   政   许   可   182790') has its first
+    character set apart like a vertical group label's (rows._margin_char): where the rest names
+    nothing, the label is read with it."""
     if not row.label:
         return 0
+    score = _score(row.label, row.last_label, spec)
+    if score or not row.margin:
+        return score
+    whole = normalize(row.margin) + row.label
+    return _score(whole, whole, spec)
+
+
+def _score(label: str, last_label: str, spec: RowSpec) -> int:
     if spec.exact:
-        bare = {strip_markers(row.label), strip_markers(row.last_label)}
+        bare = {strip_markers(label), strip_markers(last_label)}
         return next((len(c) + 20 for c in spec.cores if c in bare), 0)
-    return next((len(c) * 2 for c in spec.cores if c in row.label), 0)
+    return next((len(c) * 2 for c in spec.cores if c in label), 0)
 
 
-_SCORES: Final[dict[tuple[int, str, str], tuple[int, ...]]] = {}
+_SCORES: Final[dict[tuple[int, str, str, str], tuple[int, ...]]] = {}
 
 
 def label_scores(row: LogicalRow, table: TableSpec) -> tuple[int, ...]:
     """label_score against every row of `table`, memoised: the same labels recur in every report."""
-    key = (id(table), row.label, row.last_label)
+    key = (id(table), row.label, row.last_label, row.margin)
     found = _SCORES.get(key)
     if found is None:
         if len(_SCORES) > 200_000:

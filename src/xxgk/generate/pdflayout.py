@@ -6,7 +6,8 @@ between pages, including inside tables; table headers over several lines, column
 line (三/、/本/年/度/…); long row labels wrapped inside their column, the values on the label's first,
 middle or last line (distortion `valign`); blank cells simply absent — only their horizontal
 position tells which column a printed number belongs to, so a reader places every value exactly.
-Distortions: wrap (narrow label columns), footer, valign, indent (the whole table shifted right).
+Distortions: wrap (narrow label columns), footer, valign, indent (the whole table shifted right),
+spread (short labels spread evenly across their cell, Word's 分散对齐: '规      章', '（  七  ）  总  计').
 """
 
 from __future__ import annotations
@@ -82,7 +83,15 @@ class _Layout:
         self.valign = rng.choice(("top", "middle", "bottom")) if "valign" in dist else "top"
         self.gap = rng.choice((0, 1)) if rng.random() < 0.5 else 0
         self.indent = rng.randint(0, 6) if "indent" in dist else 0
+        self.spread = "spread" in dist and rng.random() < 0.5
         self.group_width = 12
+
+    def spaced(self, label: str, width: int) -> str:
+        """The label spread evenly over `width` characters (distortion `spread`), if it is short."""
+        if not self.spread or not 1 < len(label) <= 12 or len(label) >= width:
+            return label
+        gap = (width - len(label)) // (len(label) - 1)
+        return (" " * gap).join(label) if gap else label
 
     def value_line(self, height: int) -> int:
         return {"top": 0, "middle": (height - 1) // 2, "bottom": height - 1}[self.valign]
@@ -98,7 +107,7 @@ class _Layout:
                 canvas.centre(y + 2, c, word)
             y += 4
             for row in group.rows:
-                canvas.put(y, 0, row.labels[0])
+                canvas.put(y, 0, self.spaced(row.labels[0], 17))
                 _values(canvas, y, centres, row.values)
                 printed.append(PrintedRow(row.table, row.key, row.cell_keys, PLACED, row.values))
                 y += 2
@@ -147,7 +156,7 @@ class _Layout:
             if len(row.labels) == 3 and row.labels[1]:
                 sub[row.labels[1]] = y
             for k, piece in enumerate(pieces):
-                canvas.put(y + k, x, piece)
+                canvas.put(y + k, x, self.spaced(piece, 33 - x) if len(row.labels) == 1 else piece)
             _values(canvas, y + self.value_line(len(pieces)), centres, row.values)
             printed.append(PrintedRow(row.table, row.key, row.cell_keys, PLACED, row.values))
             y += len(pieces)

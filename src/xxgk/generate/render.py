@@ -28,7 +28,7 @@ DISTORTIONS: dict[str, frozenset[str]] = {
     "cell_per_line": frozenset({"thousands", "zeros"}),
     "markdown": frozenset({"merge", "drift", "thousands", "zeros"}),
     "webtext": frozenset({"spaced_appeals", "unit", "glued", "thousands", "zeros"}),
-    "layout": frozenset({"wrap", "footer", "valign", "indent", "thousands", "zeros"}),
+    "layout": frozenset({"wrap", "footer", "valign", "indent", "spread", "thousands", "zeros"}),
 }
 TABLE_SECTIONS = ("proactive", "requests", "appeals")
 
