@@ -707,6 +707,36 @@ def test_pdf_printed_by_a_browser_in_large_type_or_on_a_small_page_reads_exactly
     assert abstained <= {c for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS" for c in f["cells"]}
 
 
+@pytest.mark.skipif(not HAS_LO, reason="LibreOffice not installed")
+def test_a_table_wider_than_its_page_is_not_read_into_the_wrong_columns(tmp_path):
+    """A report laid out for A4 converted on A5 pages: 表三 runs past the right edge and the PDF holds
+    only its first five columns, the header word 现行有效件数 cut in two. Its rows, on that page and the
+    next, print fewer numbers than cells with no blanks among them: placed by the sums of their
+    neighbours, three were read into 总计 before. They abstain, and the finding says why."""
+    import random
+
+    from docx import Document as WordDocument
+    from docx.shared import Mm
+
+    from xxgk.generate import random_record
+    from xxgk.ingest.libreoffice import convert
+
+    record = random_record(random.Random(11), "2021")
+    docx = tmp_path / "report.docx"
+    render(record, "docx", docx)
+    word = WordDocument(str(docx))
+    for section in word.sections:
+        section.page_width, section.page_height = Mm(148), Mm(210)
+    word.save(str(docx))
+    back = parse(convert(docx, "pdf", tmp_path))
+    got, expected = _cells(back), _cells(record)
+    assert [k for k, v in got.items() if v is not None and v != expected[k]] == []
+    assert all(got[k] is None for k in expected if k.startswith("requests."))
+    (finding,) = [f for f in back["findings"] if f["rule"] == "S_AMBIGUOUS_CELLS"]
+    assert "超出页面边界" in finding["message"]
+    assert {k for k in expected if k.startswith("requests.")} <= set(finding["cells"])
+
+
 @pytest.mark.skipif(
     not HAS_LO or shutil.which("pdftotext") is None, reason="LibreOffice or pdftotext missing"
 )

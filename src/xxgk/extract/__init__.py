@@ -117,7 +117,8 @@ def _extract_tables(result: Extraction, template: Template, guide: dict[str, set
         if t.key in regions
     }
     pairs = dash_pairs([unit.text for region in units.values() for unit in region])
-    read = [read_table(units[t.key], t, template, pairs) for t in template.tables if t.key in units]
+    cut = frozenset(int(n) for n in result.document.meta.get("cut_pages", "").split(",") if n)
+    read = [read_table(units[t.key], t, template, pairs, cut) for t in template.tables if t.key in units]
     dashes = any(prints_dashes(r) for r in read)  # zeros printed as words: a minus may be a dash
     if dashes:
         for r in read:

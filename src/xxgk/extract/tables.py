@@ -150,6 +150,7 @@ def _choices(
     mapped: dict[int, LogicalRow],
     guides: dict[int, list[float]],
     grids: dict[int, list[int]],
+    cut: bool = False,
 ) -> list[RowChoice]:
     out = []
     for si, row in sorted(mapped.items()):
@@ -157,6 +158,8 @@ def _choices(
         local = template.row_identities[_cell_keys(table, si)]
         if row.values and not row.explicit and numbers_of_no_row(row, table):  # text copied out of order
             readings = [apart(len(columns))]
+        elif cut and not row.explicit and len(row.values) < len(columns):
+            readings = [unreadable(len(columns))]  # the cells beyond the page's edge were never printed
         else:
             readings = row_readings(
                 row.slots, len(columns), row.explicit, guides.get(si), local, grids.get(si)
@@ -308,10 +311,16 @@ class ReadTable:
 
 
 def read_table(
-    units: list[Unit], table: TableSpec, template: Template, dash_pairs: bool = False
+    units: list[Unit],
+    table: TableSpec,
+    template: Template,
+    dash_pairs: bool = False,
+    cut_pages: frozenset[int] = frozenset(),
 ) -> ReadTable:
     """Rows of the table's region, mapped onto the template, and their readings. `dash_pairs`: the
-    report prints '——' for a zero cell (zerowords.dash_pairs)."""
+    report prints '——' for a zero cell (zerowords.dash_pairs). `cut_pages`: PDF pages whose text runs
+    past the page's edge — a row of a table printed there with fewer numbers than cells may have lost
+    the rest, on that page or the next."""
     logical = units_to_rows(units)  # tokenise the region once
     read = ReadTable(table, units, data_rows(logical, table))
     if table.flow:
@@ -327,7 +336,8 @@ def read_table(
         prepare_row(row, len(columns), any(signed_columns(template, columns)), dash_pairs)
     guides = column_guides(units, table, template.columns, read.mapped)
     grids = grid_guides(units, table, template.columns, read.mapped)
-    read.choices = _choices(table, template, read.mapped, guides, grids)
+    cut = any(u.prov.page in cut_pages for u in units)  # and so are its rows on the pages after
+    read.choices = _choices(table, template, read.mapped, guides, grids, cut)
     read.shows_blanks = any(
         shows_blanks(row, len(choice.keys))
         for choice, (_, row) in zip(read.choices, sorted(read.mapped.items()), strict=True)

@@ -37,7 +37,7 @@ class Glyph:
     confidence: float = 1.0
 
 
-def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
+def _glyphs(textpage) -> tuple[list[Glyph], bool]:  # type: ignore[no-untyped-def]
     """Tokens of the text layer (runs pdfium separates by spaces or line breaks) with their boxes.
 
     One box query per end of a token instead of per character (each query is a ctypes call, the
@@ -66,7 +66,17 @@ def _glyphs(textpage) -> list[Glyph]:  # type: ignore[no-untyped-def]
         else:
             out.append(Glyph(text[i:j], left, max(right, last[2]), min(bottom, last[1]), max(top, last[3])))
         i = j
-    return _drawn_once([g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0])
+    glyphs = _drawn_once([g for g in out if g.right - g.left > 0 or g.top - g.bottom > 0])
+    return glyphs, frame is None and _cut_at_the_edge(glyphs, textpage.page.get_cropbox())
+
+
+def _cut_at_the_edge(glyphs: list[Glyph], box: Box) -> bool:
+    """Whether a run of text crosses the page's left or right edge: the page was laid out wider than it
+    is printed (a table wider than its page), and what lies beyond the edge is not in the document."""
+    left, _, right, _ = box
+    return any(
+        g.left < right - 1 < right + 1 < g.right or g.left < left - 1 < left + 1 < g.right for g in glyphs
+    )
 
 
 def _drawn_once(glyphs: list[Glyph]) -> list[Glyph]:
@@ -264,12 +274,15 @@ def read_pdf(data: bytes, path: str) -> Document:
             raise UnreadableError(path, "PDF 没有页面")
         if len(pdf) > MAX_PAGES:
             raise UnreadableError(path, f"PDF 页数过多（{len(pdf)} 页，上限 {MAX_PAGES} 页）")
-        pages = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
+        read = [_glyphs(pdf[n].get_textpage()) for n in range(len(pdf))]
+        pages = [glyphs for glyphs, _ in read]
         garbled = [n for n, glyphs in enumerate(pages) if _garbled(glyphs)]
         for n in garbled:  # as good as no text layer: their text is not the words printed
             pages[n] = []
         groupers: list[Grouper] = [group_lines] * len(pages)
         meta: dict[str, str] = {}
+        if cut := [str(n) for n, (_, edge) in enumerate(read, 1) if edge]:
+            meta["cut_pages"] = ",".join(cut)  # for extraction: which columns a number is, is not shown
         if not any(len(g) >= MIN_CHARS_PER_PAGE for g in pages):
             from xxgk.ingest.ocr import group_rows, ocr_pages  # a scan: no text layer on any page
 

@@ -216,11 +216,23 @@ def _ambiguous_message(ctx: Context, keys: list[str], candidates: list[dict[str,
     blanks = any(v is None for c in candidates for v in c.values())
     how = f"有 {len(candidates)} 种同样成立的读法" if candidates else "可能的读法过多，无法逐一核验"
     names = "、".join(ctx.label(k) for k in keys[:3])
+    if cut := _cut_pages(ctx):
+        return f"{len(keys)} 个单元格无法确定：{cut}：{names}"
     if blanks:
         return (
             f"{len(keys)} 个单元格所在行的数字少于列数（有单元格空白），{how}，无法确定各数所在的列：{names}"
         )
     return f"{len(keys)} 个单元格的数字连在一起，{how}，无法确定：{names}"
+
+
+def _cut_pages(ctx: Context) -> str:
+    """Why the rows of a PDF page may have lost cells: its text runs past the page's edge ('' if not)."""
+    meta = ctx.extraction.document.meta if ctx.extraction is not None else {}
+    pages = meta.get("cut_pages")
+    if not pages:
+        return ""
+    where = "、".join(pages.split(","))
+    return f"第 {where} 页的文字超出页面边界（表格比页面宽），超出部分的单元格没有印出，这些页上缺数字的行无法确定各数所在的列"
 
 
 def _num(v: Decimal | None) -> int | float | None:
