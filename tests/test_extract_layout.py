@@ -875,3 +875,13 @@ def test_labels_spread_across_their_cells_name_their_rows():
     keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
     assert keys["total"] == ["49", "49"]
     assert keys.get("carried_forward", []) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "value"), [("行政事业性收费      22  .  35", "22.35"), ("行政事业性收费   7 ． 5", "7.5")]
+)
+def test_a_decimal_point_set_apart_from_its_digits_joins_them(line, value):
+    """A table printed with its letters spaced (PDF) sets a decimal point apart: '22  .  35' is one
+    amount — not 22, with '. 35' a row of its own (a point alone is no cell)."""
+    (row,) = units_to_rows([_text_unit(line, 1)])
+    assert [s.value for s in row.values] == [Decimal(value)]

@@ -24,6 +24,17 @@ _TOKEN: Final = re.compile(
     r"(?P<num>[-+−]?\d(?:[\d,]|，(?=\d{3}))*(?:\.\d+)?(?:\s*(?:万元|元))?)|(?P<ws>\s+)|(?P<text>[^\d\s]+)"
 )
 GROUP_MARKS: Final = (",", "，")
+# a decimal point set apart from its digits ('22  .  35': a table printed with its letters spaced):
+# a point alone is no cell
+_SPACED_POINT: Final = re.compile(r"(?<![\d.．])(\d+) {1,3}[.．] {1,3}(\d+)(?![\d.．])")
+
+
+def _close_point(m: re.Match[str]) -> str:
+    """'22  .  35' → '22.35    ': the same length, so every later token keeps its column."""
+    number = f"{m.group(1)}.{m.group(2)}"
+    return number + " " * (len(m.group()) - len(number))
+
+
 # digits whose commas cannot all group one number's thousands ('1510,664'): cells run together, one of
 # them printed with a thousands separator (本年增/减 -15 · 处理决定 10,664)
 _GROUPED_RUN: Final = re.compile(r"^[-−]?\d+(?:[,，]\d+)+$")
@@ -137,6 +148,8 @@ def _classify(text: str) -> tuple[tuple[str, str, int], ...]:
 
 
 def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
+    if "." in text or "．" in text:
+        text = _SPACED_POINT.sub(_close_point, text)
     raw = [(m.lastgroup or "", m.group(), m.start()) for m in _TOKEN.finditer(text)]
     out: list[tuple[str, str, int]] = []
     if _margin_char(raw):  # one character of a group label printed down the first column
