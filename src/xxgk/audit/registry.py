@@ -36,7 +36,7 @@ def rule(*ids: str, doc: str) -> Callable[[RuleFn], RuleFn]:
 
 
 def _load_rules() -> None:
-    from xxgk.audit.rules import arithmetic, narrative, structure  # noqa: F401  (registration)
+    from xxgk.audit.rules import arithmetic, cells, narrative, structure  # noqa: F401  (registration)
 
 
 def audit_extraction(ex: Extraction, select: set[str] | None = None) -> list[Finding]:
