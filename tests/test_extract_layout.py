@@ -417,17 +417,6 @@ def test_numbers_one_space_apart_that_no_division_adds_up_may_be_blank_cells_apa
     assert [r.values for r in row_readings(adds_up, 7, False, local=(row_total,))] == [(1, 0, 0, 0, 0, 0, 1)]
 
 
-def test_numbers_that_fit_the_rows_sums_in_no_placement_are_placed_nowhere():
-    """'1 1 0 0 1' under seven columns, nothing showing which are blank (a table cut off at the page's
-    edge printed its first five columns): every placement breaks 总计 = Σ applicants with blanks as 0,
-    so none is evidence and the row abstains; '1 0 0 0 1', which one placement fits, stays placed."""
-    row_total = ((6,), (0, 1, 2, 3, 4, 5))
-    cut = [_slot(v, x) for v, x in (("1", 10), ("1", 13), ("0", 16), ("0", 19), ("1", 22))]
-    assert [r.how for r in row_readings(cut, 7, False, local=(row_total,))] == ["unreadable"]
-    fits = [_slot(v, x) for v, x in (("1", 10), ("0", 13), ("0", 16), ("0", 19), ("1", 22))]
-    assert {r.how for r in row_readings(fits, 7, False, local=(row_total,))} == {"placement"}
-
-
 def test_a_blank_row_whose_label_runs_into_the_next_keeps_its_numbers_off():
     """Web text prints a blank row as its label alone: '行政处罚 行政强制 26' gives 26 to 行政强制, the
     label it stands after, and leaves 行政处罚 printed blank — not the first row the label names."""

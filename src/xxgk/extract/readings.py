@@ -83,18 +83,7 @@ def row_readings(
             return splits
     if any(_leading_zero(slots[i]) for i in numeric):
         return _around_blanks(slots, arity, local)
-    return _placed(slots, numeric, arity, local)
-
-
-def _placed(slots: list[Slot], numeric: list[int], arity: int, local: tuple[Local, ...]) -> list[Reading]:
-    """Every order-keeping placement of the row's numbers among its cells — or, where each of them breaks
-    the row's own sums with blanks read as 0, none: the numbers printed are not the row's cells with
-    blanks between (a table cut off at the page's edge prints its first columns only), which cell each
-    number is nothing shows, and the row abstains rather than take the one its neighbours' sums favour."""
-    placed = _placements(slots, numeric, arity)
-    if local and placed and all(breaks_local(r.values, local, blank_as_zero=True) for r in placed):
-        return [unreadable(arity)]
-    return placed
+    return _placements(slots, numeric, arity)
 
 
 def _leading_zero(slot: Slot) -> bool:
