@@ -15,7 +15,7 @@ from xxgk.extract.match import data_rows, match_rows
 from xxgk.extract.readings import plausible_signs, row_readings
 from xxgk.extract.rows import LogicalRow, Slot, units_to_rows
 from xxgk.extract.solve import RowChoice
-from xxgk.extract.template import load_template
+from xxgk.extract.template import TableSpec, load_template
 from xxgk.extract.units import _GLUED_HEADING, _HEADING, _MARKER_HINT, Unit, _heading_cuts, document_to_units
 from xxgk.generate import blank_zeros, random_record, render
 from xxgk.ingest import read_string
@@ -31,6 +31,21 @@ def _slot(raw: str, x: int | None = None) -> Slot:
 
 def _text_unit(text: str, line: int, indent: int = 0) -> Unit:
     return Unit("text", text.strip(), text.strip(), Provenance(line=line, x=indent))
+
+
+def _matched(
+    lines: list[str], indent: int | None = None, table: TableSpec = REQUESTS
+) -> dict[str, list[str]]:
+    """Layout-text lines → each template row found → the numbers of the line it took, as printed.
+    `indent`: every line's x (None: its own leading spaces)."""
+    units = [
+        _text_unit(t, n, len(t) - len(t.lstrip()) if indent is None else indent)
+        for n, t in enumerate(lines, 1)
+    ]
+    rows = data_rows(units_to_rows(units), table)
+    return {
+        table.rows[s].key: [v.raw for v in rows[o].values] for s, o in (match_rows(rows, table) or {}).items()
+    }
 
 
 def test_numbers_are_placed_under_their_columns():
@@ -769,13 +784,11 @@ def test_a_group_label_printed_beside_a_wrapped_row_label_is_not_part_of_it(on_l
     ]
     if on_line is not None:
         lines[on_line] += "        0   0   0   0   0   0   0"
-    rows = data_rows(units_to_rows([_text_unit(t, n) for n, t in enumerate(lines, 1)]), REQUESTS)
-    spec = match_rows(rows, REQUESTS)
-    keys = {REQUESTS.rows[s].key: rows[o] for s, o in spec.items()}
+    keys = _matched(lines, indent=0)
     assert set(keys) == {"other.unpaid_fee", "other.other"}
-    assert [s.raw for s in keys["other.other"].values] == ["4", "0", "0", "0", "0", "0", "4"]
+    assert keys["other.other"] == ["4", "0", "0", "0", "0", "0", "4"]
     expected = [] if on_line is None else ["0"] * 7
-    assert [s.raw for s in keys["other.unpaid_fee"].values] == expected
+    assert keys["other.unpaid_fee"] == expected
 
 
 @pytest.mark.parametrize(
@@ -812,11 +825,7 @@ def test_a_blank_rows_label_wrapped_down_a_narrow_column_beside_group_labels_is_
         "        公开申请",
         "        3.其他        1   0   0   0   0   0   1",
     ]
-    rows = data_rows(
-        units_to_rows([_text_unit(t, n, len(t) - len(t.lstrip())) for n, t in enumerate(lines, 1)]), REQUESTS
-    )
-    spec = match_rows(rows, REQUESTS)
-    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    keys = _matched(lines)
     assert keys["not_processed.publication"] == []
     assert keys["not_processed.excessive"] == ["0"] * 7
     assert keys["other.unpaid_fee"] == []
@@ -834,9 +843,7 @@ def test_a_wrapped_label_whose_first_line_is_a_short_template_word_joins_its_lin
         "        一稳定”",
         "        3.其他           1   0   0   0   0   0   1",
     ]
-    rows = data_rows(units_to_rows([_text_unit(t, n, 8) for n, t in enumerate(lines, 1)]), REQUESTS)
-    spec = match_rows(rows, REQUESTS)
-    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    keys = _matched(lines, indent=8)
     assert keys["withheld.law_prohibited"] == ["5", "0", "0", "0", "0", "0", "5"]
     assert keys["other.other"] == ["1", "0", "0", "0", "0", "0", "1"]
 
@@ -848,9 +855,7 @@ def test_labels_spread_across_their_cells_name_their_rows():
     blank row after it ('四 、 结 转 …'), which would put them in 结转下年度继续办理."""
     proactive = load_template("2021").table("proactive")
     lines = ["规          章        3        0        12", "行    政    许    可          182790"]
-    rows = data_rows(units_to_rows([_text_unit(t, n, 7) for n, t in enumerate(lines, 1)]), proactive)
-    spec = match_rows(rows, proactive)
-    assert {proactive.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()} == {
+    assert _matched(lines, indent=7, table=proactive) == {
         "rules": ["3", "0", "12"],
         "licensing": ["182790"],
     }
@@ -859,9 +864,7 @@ def test_labels_spread_across_their_cells_name_their_rows():
         "（          七          ）           总           计  49                                        49",
         "四    、      结     转     下    年     度     继     续     办     理",
     ]
-    rows = data_rows(units_to_rows([_text_unit(t, n, 7) for n, t in enumerate(lines, 1)]), REQUESTS)
-    spec = match_rows(rows, REQUESTS)
-    keys = {REQUESTS.rows[s].key: [v.raw for v in rows[o].values] for s, o in spec.items()}
+    keys = _matched(lines, indent=7)
     assert keys["total"] == ["49", "49"]
     assert keys.get("carried_forward", []) == []
 
