@@ -12,6 +12,8 @@ MINUS: Final = ("-", "−")  # a printed minus: ASCII hyphen or U+2212
 MARKERS: Final = re.compile(
     rf"(?:[{_CN_NUM}]+[、.]|\([{_CN_NUM}\d]+\)|(?<![\d.])\d{{1,2}}[.、](?!\d)|[①②③④⑤⑥⑦⑧⑨])"
 )
+# the list marker of a 表三 group (（四）, (六)): before 无法提供, or beside a wrapped item label
+GROUP_MARKER: Final = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
 _MD: Final = re.compile(r"^[#>*\-\s]+|\*\*|__")
 
 

@@ -9,14 +9,13 @@ from typing import Final
 
 from rapidfuzz import fuzz
 
-from xxgk.extract.labels import normalize
+from xxgk.extract.labels import GROUP_MARKER, normalize
 from xxgk.extract.naming import is_header, is_subtotal, label_scores, names_row, top_score
 from xxgk.extract.rows import LogicalRow
 from xxgk.extract.runon import split_heading_tails, split_run_together_labels
 from xxgk.extract.template import RowSpec, TableSpec
 
 FUZZY_MIN: Final = 85
-_GROUP_MARKER: Final = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 _ITEM_MARKER: Final = re.compile(r"\d{1,2}[.、．](?!\d)")
 WRAP_LINES: Final = 8  # label-only lines a label may continue over (numbers on its last line, or none)
 _NUMBERED: Final = re.compile(
@@ -72,8 +71,9 @@ def _naming_score(row: LogicalRow, table: TableSpec) -> int:
 def join_wrapped(rows: list[LogicalRow], table: TableSpec) -> list[LogicalRow]:
     """A label wrapped over several lines comes back as label-only lines beside the row's numbers
     ('5.要求行政机' + '关确认或重新出具已获取信息'; or head lines above a value line). A row whose
-    label names no template row takes up to three label-only lines before and/or after it (those
-    after must not start a new numbered row) when the joined label names one; the join with the
+    label names no template row takes up to WRAP_LINES label-only lines before it and three after it
+    (a blank row's numbered head: WRAP_LINES after; those after must not start a new numbered row)
+    when the joined label names one; the join with the
     fewest lines wins, then the best-naming one, then lines after before lines before. A row named
     only by a short word the template matches exactly ('2.其他' over '法律行政法' / '规禁止公开': not
     3.其他) takes the lines after it where they name a row by its own words."""
@@ -190,7 +190,7 @@ def _beside_group_label(row: LogicalRow) -> bool:
     ('（五）   不     版物' under '3.要求提' / '供公开出'): its own label cell opens no row."""
     return (
         row.last_label != row.label
-        and _GROUP_MARKER.match(row.label) is not None
+        and GROUP_MARKER.match(row.label) is not None
         and _ITEM_MARKER.search(row.label) is None
     )
 

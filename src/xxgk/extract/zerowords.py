@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from xxgk.extract.labels import GROUP_MARKER
+
 _ZERO_CHARS: Final = frozenset("-—–－/／无")  # each alone a word printed for a zero cell (ZERO_WORDS)
 # the template's words that open with 无 (（四）无法提供, 申请人无正当理由…): there 无 is no zero cell
 _WU_WORDS: Final = ("法", "正当")
@@ -35,7 +37,7 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     tail = _zero_run(tok[::-1]) if head < len(tok) and (after.isdigit() or after.isspace()) else 0
     cut = (
         tok[:-1].endswith("申请人")  # 1.申请人无 | 正当理由…
-        or _BARE_MARKER.fullmatch(tok[:-1]) is not None  # （四）无 | 法提供 beside an item's label
+        or GROUP_MARKER.fullmatch(tok[:-1]) is not None  # （四）无 | 法提供 beside an item's label
         or (pos + len(tok) == len(text) and tok[:-1].endswith(_WU_AFTER))
     )
     if tail == 1 and tok[-1] == "无" and cut:
@@ -55,9 +57,6 @@ def zero_words_at(text: str, pos: int, tok: str) -> list[tuple[str, str, int]]:
     return out + [("value", ch, pos + stop + i) for i, ch in enumerate(tok[stop:])]
 
 
-_BARE_MARKER: Final = re.compile(r"[（(][一二三四五六七八九十]+[）)]")
-
-
 def wu_in_label(tokens: list[tuple[str, str, int]], i: int) -> bool:
     """A 无 set apart by spaces that is label text, not a zero cell: after a bare group marker, which no
     row's label is ('（四）   无' | '法提供': a group label wrapped and spread), or before the rest of a
@@ -67,7 +66,7 @@ def wu_in_label(tokens: list[tuple[str, str, int]], i: int) -> bool:
         return False
     prev = next((t for kind, t, _ in reversed(tokens[:i]) if kind != "ws"), "")
     nxt = next((t for kind, t, _ in tokens[i + 1 :] if kind != "ws"), "")
-    return _BARE_MARKER.fullmatch(prev) is not None or nxt.startswith(("法", "正"))
+    return GROUP_MARKER.fullmatch(prev) is not None or nxt.startswith(("法", "正"))
 
 
 def _opens_template_word(rest: str) -> bool:
